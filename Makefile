@@ -1,0 +1,89 @@
+# citadel.secrets — build and test plumbing.
+#
+#   make demo   configure a throwaway OpenBao with playbooks/demo.yml, twice (second run: changed=0)
+#   make test   unit, build-check, integration, sanity, lint — fails on the first failure
+#
+# Everything runs from the virtualenv in .venv, created from requirements.txt + requirements-test.txt
+# (re-installed only when one of them changes). No system packages are needed beyond python3 >= 3.11.
+
+SHELL := /bin/bash
+.SHELLFLAGS := -euo pipefail -c
+.DEFAULT_GOAL := help
+.DELETE_ON_ERROR:
+
+PYTHON ?= python3
+VENV := $(CURDIR)/.venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.stamp
+BUILD := $(CURDIR)/.build
+TREE := $(BUILD)/ansible_collections/citadel/secrets
+DIST := $(BUILD)/dist
+
+# The venv's tools (ansible-*, bao, shellcheck) come first for every recipe and the tools they start.
+export PATH := $(BIN):$(PATH)
+export CITADEL_COLLECTIONS_PATH := $(BUILD)
+
+# ansible-test sanity tests that cannot run on this kind of machine. Keep this list short and say why.
+#   (none: every sanity test runs; pwsh-based tests have no targets because the collection has no PowerShell)
+SANITY_SKIPS :=
+SANITY_ARGS ?=
+
+.PHONY: help venv test unit integration sanity lint build build-check collection-tree demo bench changelog-lint clean distclean
+
+help:
+	@echo 'make demo          run playbooks/demo.yml twice against a throwaway OpenBao dev server'
+	@echo 'make test          unit, build-check, integration, sanity, lint'
+	@echo 'make unit | integration | sanity | lint | build | build-check | changelog-lint | bench | clean'
+
+venv: $(STAMP)
+
+$(STAMP): requirements.txt requirements-test.txt
+	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' \
+		|| { echo "Python >= 3.11 is needed: run make PYTHON=/path/to/python3.11" >&2; exit 1; }
+	@if [ ! -x $(BIN)/python ]; then $(PYTHON) -m venv $(VENV); fi
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -r requirements.txt -r requirements-test.txt
+	@touch $@
+
+test: unit build-check integration sanity lint
+
+unit: venv
+	$(BIN)/pytest -q tests/unit
+
+integration: venv collection-tree
+	$(BIN)/pytest -q tests/integration
+
+collection-tree:
+	@scripts/collection-tree.sh $(BUILD)
+
+# ansible-test only accepts controller Python versions it supports; use the venv's own.
+sanity: venv collection-tree
+	cd $(TREE) && $(BIN)/ansible-test sanity --venv --color no \
+		--python "$$($(BIN)/python -c 'import sys; print("%d.%d" % sys.version_info[:2])')" \
+		$(SANITY_SKIPS) $(SANITY_ARGS)
+
+lint: venv
+	$(BIN)/ansible-lint
+
+changelog-lint: venv
+	$(BIN)/antsibull-changelog lint
+
+build: venv collection-tree
+	rm -rf $(DIST)
+	cd $(TREE) && $(BIN)/ansible-galaxy collection build --force --output-path $(DIST)
+
+build-check: build
+	scripts/build-check.sh
+
+demo: venv collection-tree
+	scripts/demo.sh
+
+bench:
+	@echo 'No benchmarks yet (bench/ will compare against community.hashi_vault and friends).'
+
+clean:
+	rm -rf $(BUILD) tests/output .pytest_cache .ansible
+	find . -path ./.venv -prune -o -name __pycache__ -type d -prune -exec rm -rf {} +
+
+distclean: clean
+	rm -rf $(VENV)
