@@ -1,0 +1,102 @@
+"""Session harness for integration tests: a real OpenBao, the collection on a collections path, and
+``run_target`` which runs a target playbook at -vvv --diff and fails on any leaked canary value."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import secrets
+import subprocess
+import sys
+import tempfile
+
+import pytest
+
+from openbao import OpenBaoDevServer
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+TARGETS = os.path.join(os.path.dirname(os.path.abspath(__file__)), "targets")
+OUTPUT = os.path.join(ROOT, "tests", "output", "integration")
+
+
+@pytest.fixture(scope="session")
+def openbao():
+    server = OpenBaoDevServer().start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="session")
+def collections_path():
+    """A collections path where citadel.secrets resolves: CITADEL_COLLECTIONS_PATH, else a symlink to ROOT."""
+    given = os.environ.get("CITADEL_COLLECTIONS_PATH")
+    if given and os.path.isdir(os.path.join(given, "ansible_collections", "citadel", "secrets")):
+        return given
+    tmp = tempfile.mkdtemp(prefix="citadel-collections-")
+    os.makedirs(os.path.join(tmp, "ansible_collections", "citadel"))
+    os.symlink(ROOT, os.path.join(tmp, "ansible_collections", "citadel", "secrets"))
+    return tmp
+
+
+@pytest.fixture(scope="session")
+def canaries():
+    """Secret values planted by the tests; none of them may ever appear in any output."""
+    return {"canary_%s" % name: "CANARY-%s-%s" % (name, secrets.token_hex(10))
+            for name in ("password", "api_key", "token", "secret_id", "extra")}
+
+
+class TargetRun:
+    def __init__(self, rc, output, log_path):
+        self.rc, self.output, self.log_path = rc, output, log_path
+
+    def recap(self):
+        """{'changed': N, 'failed': N, ...} from the PLAY RECAP line for localhost."""
+        match = re.findall(r"localhost\s*:\s*(.*)", self.output)
+        if not match:
+            return {}
+        return {k: int(v) for k, v in re.findall(r"(\w+)=(\d+)", match[-1])}
+
+
+@pytest.fixture(scope="session")
+def run_target(openbao, collections_path, canaries, tmp_path_factory):
+    workdir = tmp_path_factory.mktemp("targets")
+    inventory = workdir / "inventory.ini"
+    inventory.write_text("localhost ansible_connection=local ansible_python_interpreter=%s\n" % sys.executable)
+    vars_file = workdir / "canaries.json"
+    vars_file.write_text(json.dumps(canaries))
+    os.chmod(vars_file, 0o600)
+    os.makedirs(OUTPUT, exist_ok=True)
+
+    def run(target, extra_env=None, extra_vars=None, check=False, playbook="main.yml"):
+        path = os.path.join(TARGETS, target, playbook)
+        cmd = [os.path.join(os.path.dirname(sys.executable), "ansible-playbook"), "-vvv", "--diff",
+               "-i", str(inventory), "-e", "@" + str(vars_file), path]
+        if extra_vars:
+            cmd[-1:-1] = ["-e", json.dumps(extra_vars)]
+        if check:
+            cmd.insert(1, "--check")
+        env = dict(os.environ)
+        for name in list(env):
+            if name.startswith(("VAULT_", "BAO_")):
+                del env[name]
+        env.update(
+            ANSIBLE_COLLECTIONS_PATH=collections_path,
+            ANSIBLE_NOCOLOR="1", ANSIBLE_FORCE_COLOR="0",
+            ANSIBLE_LOCALHOST_WARNING="false", ANSIBLE_INVENTORY_UNPARSED_WARNING="false",
+            ANSIBLE_RETRY_FILES_ENABLED="false", ANSIBLE_HOME=str(workdir / "ansible-home"),
+            VAULT_ADDR=openbao.addr, VAULT_TOKEN=openbao.token,
+            CITADEL_TEST_WORKDIR=str(workdir),
+        )
+        env.update(extra_env or {})
+        proc = subprocess.run(cmd, env=env, cwd=os.path.join(TARGETS, target),
+                              stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, timeout=600)
+        log_path = os.path.join(OUTPUT, "%s%s.log" % (target, "-check" if check else ""))
+        with open(log_path, "w") as handle:
+            handle.write(proc.stdout)
+        leaked = [name for name, value in canaries.items() if value in proc.stdout]
+        assert not leaked, "secret values %s leaked into the output of %s (see %s)" % (leaked, target, log_path)
+        return TargetRun(proc.returncode, proc.stdout, log_path)
+
+    return run
+
