@@ -57,8 +57,13 @@ collection-tree:
 	@scripts/collection-tree.sh $(BUILD)
 
 # ansible-test only accepts controller Python versions it supports; use the venv's own.
+# ANSIBLE_TEST_CONTENT_ROOT stops ansible-test from walking up to this repo's .git, where .build is ignored
+# (it would then list no files and skip every test); with it, ansible-test takes every file in the tree.
+# ansible-test bootstraps pip in its venvs with a get-pip.py from a host these machines cannot reach:
+# scripts/ansible_test_get_pip.py stands in for it (ensurepip + PyPI), see its docstring.
 sanity: venv collection-tree
-	cd $(TREE) && $(BIN)/ansible-test sanity --venv --color no \
+	$(BIN)/python scripts/ansible_test_get_pip.py --install-cache
+	cd $(TREE) && ANSIBLE_TEST_CONTENT_ROOT=$(TREE) $(BIN)/ansible-test sanity --venv --color no \
 		--python "$$($(BIN)/python -c 'import sys; print("%d.%d" % sys.version_info[:2])')" \
 		$(SANITY_SKIPS) $(SANITY_ARGS)
 

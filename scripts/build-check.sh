@@ -16,8 +16,10 @@ fi
 tarball=$(realpath "${tarballs[0]}")
 echo "tarball: $tarball ($(du -h "$tarball" | cut -f1))"
 
-listing=$(tar -tzf "$tarball" | sed 's|^\./||')
-echo "$listing" | sed 's/^/  /'
+mapfile -t entries < <(tar -tzf "$tarball")
+entries=("${entries[@]#./}")
+printf '  %s\n' "${entries[@]}"
+listing=$(printf '%s\n' "${entries[@]}")
 forbidden='^(tests|molecule|bench|scripts|\.ci|\.venv|\.build|\.ansible|\.git[^/]*|\.pytest_cache)(/|$)|^(Makefile|requirements-test\.txt|\.ansible-lint|\.yamllint)$|(^|/)__pycache__/|\.tar\.gz$'
 if bad=$(grep -E "$forbidden" <<<"$listing"); then
     echo "FAIL: test/dev files in the tarball:" >&2
