@@ -5,6 +5,8 @@
 
 from __future__ import annotations
 
+import re
+
 from ansible_collections.citadel.secrets.plugins.module_utils._errors import BackendUnavailable, CitadelError
 
 _HINTS = (
@@ -29,12 +31,18 @@ class VaultApiError(CitadelError):
                 msg += " (%s)" % hint
         super().__init__(msg, status=status, path=path)
 
+    @staticmethod
+    def clean(text):
+        """Unwrap Go's multierror layout ("1 error occurred:\n\t* permission denied\n\n")."""
+        text = re.sub(r"^\d+ errors? occurred:\s*", "", text.strip())
+        return "; ".join(part.strip() for part in re.split(r"\n\t\* ", "\n" + text.lstrip("* ")) if part.strip())
+
     @classmethod
     def from_response(cls, method, path, response):
         errors = []
         try:
             body = response.json()
-            errors = [str(e) for e in body.get("errors") or []]
+            errors = [cls.clean(str(e)) for e in body.get("errors") or []]
         except ValueError:
             if response.text.strip():
                 errors = [response.text.strip()[:500]]
