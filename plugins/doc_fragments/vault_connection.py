@@ -51,7 +51,7 @@ options:
     default: 3
   proxies:
     description:
-      - Proxy URLs by scheme, as C(requests) takes them, for example C({https: http://proxy:3128}).
+      - "Proxy URLs by scheme, as C(requests) takes them, for example C({'https': 'http://proxy:3128'})."
     type: dict
 """
 

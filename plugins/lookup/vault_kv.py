@@ -40,7 +40,7 @@ options:
       - A secret without the key counts as missing (see O(on_missing)).
     type: str
 author:
-  - citadel.secrets contributors
+  - Citadel maintainers (@citadel-secrets)
 """
 
 EXAMPLES = r"""

@@ -27,7 +27,7 @@ options:
     elements: str
     required: true
 author:
-  - citadel.secrets contributors
+  - Citadel maintainers (@citadel-secrets)
 """
 
 EXAMPLES = r"""

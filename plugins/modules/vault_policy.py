@@ -41,7 +41,7 @@ options:
     choices: [present, absent]
     default: present
 author:
-  - citadel.secrets contributors
+  - Citadel maintainers (@citadel-secrets)
 """
 
 EXAMPLES = r"""

@@ -22,7 +22,7 @@ options:
       - Policy to read. Omit to list all policies.
     type: str
 author:
-  - citadel.secrets contributors
+  - Citadel maintainers (@citadel-secrets)
 """
 
 EXAMPLES = r"""
