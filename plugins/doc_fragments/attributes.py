@@ -25,6 +25,7 @@ attributes:
     description: Only reads; runs the same in check mode.
   diff_mode:
     support: none
+    description: Only reads, so there is nothing to show a difference for.
 """
 
     # Member of the citadel.secrets.vault action group (module_defaults).
