@@ -11,7 +11,7 @@ version_added: 0.1.0
 description:
   - Returns the data of one or more KV v2 secrets, or one field of each.
   - Logs in once per credential set in each process and reuses the connection for every term and task.
-  - The returned values are secrets. Set C(no_log: true) on tasks that use them in ways Ansible prints.
+  - The returned values are secrets. Set C(no_log=true) on tasks that use them in ways Ansible prints.
 extends_documentation_fragment:
   - citadel.secrets.vault_connection
   - citadel.secrets.vault_connection.PLUGINS

@@ -12,7 +12,7 @@ description:
   - Performs a read of each term (an API path relative to C(/v1/)) and returns the response data together
     with its lease, for example dynamic database credentials from C(database/creds/<role>).
   - Logs in once per credential set in each process and reuses the connection.
-  - The returned values are usually secrets. Set C(no_log: true) on tasks that use them in ways Ansible prints.
+  - The returned values are usually secrets. Set C(no_log=true) on tasks that use them in ways Ansible prints.
 extends_documentation_fragment:
   - citadel.secrets.vault_connection
   - citadel.secrets.vault_connection.PLUGINS

@@ -96,7 +96,7 @@ seealso:
     description: The sys/audit endpoint.
     link: https://openbao.org/api-docs/system/audit/
 author:
-  - citadel.secrets contributors
+  - Citadel maintainers (@citadel-secrets)
 """
 
 EXAMPLES = r"""

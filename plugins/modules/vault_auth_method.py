@@ -122,7 +122,7 @@ notes:
 seealso:
   - module: citadel.secrets.vault_secrets_engine
 author:
-  - citadel.secrets contributors
+  - Citadel maintainers (@citadel-secrets)
 """
 
 EXAMPLES = r"""

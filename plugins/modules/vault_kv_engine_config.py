@@ -50,7 +50,7 @@ notes:
 seealso:
   - module: citadel.secrets.vault_secrets_engine
 author:
-  - citadel.secrets contributors
+  - Citadel maintainers (@citadel-secrets)
 """
 
 EXAMPLES = r"""

@@ -118,7 +118,7 @@ seealso:
   - module: citadel.secrets.vault_auth_method
   - module: citadel.secrets.vault_kv_engine_config
 author:
-  - citadel.secrets contributors
+  - Citadel maintainers (@citadel-secrets)
 """
 
 EXAMPLES = r"""
