@@ -120,7 +120,6 @@ class Outcome:
         return result
 
 
-
 def reconcile(resource, state, check_mode):
     current = resource.read()
     target = resource.target(current, state)

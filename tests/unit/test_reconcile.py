@@ -54,7 +54,7 @@ def test_check_mode_predicts_without_writing():
 
 def test_create_then_noop_then_update_writes_only_the_difference():
     store = {}
-    _, first = run({"size": 1, "password": "hunter2"}, store)
+    dummy, first = run({"size": 1, "password": "hunter2"}, store)
     resource, second = run({"size": 1, "password": "hunter2"}, store)
     assert first["changed"] and not second["changed"] and resource.calls == []
     resource, third = run({"size": 2}, store)
@@ -64,7 +64,7 @@ def test_create_then_noop_then_update_writes_only_the_difference():
 
 def test_secrets_are_masked_in_result_and_diff():
     store = {"thing": {"size": 1, "password": "old-secret"}}
-    _, result = run({"password": "new-secret"}, store)
+    dummy, result = run({"password": "new-secret"}, store)
     text = repr(result)
     assert "old-secret" not in text and "new-secret" not in text
     assert result["diff"]["before"]["password"] == _redact.SECRET
