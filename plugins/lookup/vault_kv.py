@@ -76,7 +76,8 @@ _raw:
 """
 
 from ansible_collections.citadel.secrets.plugins.module_utils._errors import CitadelError
-from ansible_collections.citadel.secrets.plugins.plugin_utils._lookup_base import VaultLookupBase
+from ansible_collections.citadel.secrets.plugins.plugin_utils._lookup_base import Missing
+from ansible_collections.citadel.secrets.plugins.plugin_utils._vault_lookup import VaultLookupBase
 
 
 class LookupModule(VaultLookupBase):
@@ -92,11 +93,11 @@ class LookupModule(VaultLookupBase):
         body = client.read(path, params=params)
         secret = (body or {}).get("data") or {}
         if secret.get("data") is None:
-            raise self.missing("no secret at %s%s (absent or deleted)"
+            raise Missing("no secret at %s%s (absent or deleted)"
                                % (path, " version %s" % params["version"] if params else ""))
         field = self.get_option("field")
         if field is None:
             return [secret["data"]]
         if field not in secret["data"]:
-            raise self.missing("secret %s has no field %r" % (path, field))
+            raise Missing("secret %s has no field %r" % (path, field))
         return [secret["data"][field]]

@@ -65,7 +65,8 @@ _raw:
       elements: str
 """
 
-from ansible_collections.citadel.secrets.plugins.plugin_utils._lookup_base import VaultLookupBase
+from ansible_collections.citadel.secrets.plugins.plugin_utils._lookup_base import Missing
+from ansible_collections.citadel.secrets.plugins.plugin_utils._vault_lookup import VaultLookupBase
 
 
 class LookupModule(VaultLookupBase):
@@ -73,7 +74,7 @@ class LookupModule(VaultLookupBase):
         path = term.strip("/")
         body = client.read(path)
         if body is None:
-            raise self.missing("nothing at %s" % path)
+            raise Missing("nothing at %s" % path)
         return [dict(data=body.get("data"), lease_id=body.get("lease_id") or "",
                      lease_duration=body.get("lease_duration") or 0, renewable=bool(body.get("renewable")),
                      warnings=body.get("warnings") or [])]

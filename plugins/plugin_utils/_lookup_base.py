@@ -1,58 +1,55 @@
 # -*- coding: utf-8 -*-
 # Copyright: citadel.secrets contributors
 # GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""Controller-side base for Vault lookups: options, one authenticated client per credential set, and
-``on_missing`` / ``on_denied`` handling. A lookup subclass only parses its terms and reads.
+"""Controller-side base for every lookup of the collection: options, the term loop, and what to do when
+a term names nothing (``on_missing``), is refused (``on_denied``) or is scheduled for deletion
+(``on_deleted``). A lookup subclass implements ``prepare()`` (connect once) and ``lookup_term()``.
 
 Options come, in Ansible's order of precedence, from the lookup's keyword arguments, then Ansible
-variables (``citadel_vault_*``), then environment variables, then ``[citadel_vault]`` in ansible.cfg;
-the option names and their meaning are the modules' own (``module_utils/_vault/_connection.py`` and
-``_auth.py``), so one definition serves both.
+variables, then environment variables, then ansible.cfg.
 """
 
 from __future__ import annotations
 
-import hashlib
-
-from ansible.errors import AnsibleError, AnsibleLookupError
+from ansible.errors import AnsibleLookupError
 from ansible.plugins.lookup import LookupBase
 from ansible.utils.display import Display
 
 from ansible_collections.citadel.secrets.plugins.module_utils._errors import CitadelError
-from ansible_collections.citadel.secrets.plugins.module_utils._vault import _auth, _connect, _connection
 
 display = Display()
 
-#: option names shared with the modules
-SHARED_OPTIONS = tuple(_connection.ARGSPEC) + tuple(_auth.ARGSPEC)
 
-# Authenticated clients of this process, by connection + credential fingerprint. The credentials
-# themselves are never kept here, only a digest; tokens live in memory only and die with the process.
-_CLIENTS = {}
+class Missing(CitadelError):
+    """The term names nothing (or a version that is gone)."""
 
 
-def _fingerprint(options):
-    digest = hashlib.sha256()
-    for name in sorted(SHARED_OPTIONS):
-        digest.update(("%s=%r;" % (name, options.get(name))).encode("utf-8"))
-    return digest.hexdigest()
+class Denied(CitadelError):
+    """The server refused access to the term."""
 
 
-class VaultLookupBase(LookupBase):
-    """Subclasses implement ``lookup_term(client, term)`` returning a list of values for one term."""
+class Deleted(CitadelError):
+    """The term names something scheduled for deletion."""
+
+
+_POLICY_OPTION = {Missing: "on_missing", Denied: "on_denied", Deleted: "on_deleted"}
+
+
+class CitadelLookupBase(LookupBase):
+    """Subclasses implement ``prepare()`` -> context and ``lookup_term(context, term)`` -> list of values."""
 
     def run(self, terms, variables=None, **kwargs):
         self.set_options(var_options=variables, direct=kwargs)
         try:
-            client = self.client()
+            context = self.prepare()
         except CitadelError as exc:
-            raise AnsibleError("%s: %s" % (self.plugin_name(), exc.msg))
+            raise AnsibleLookupError("%s: %s" % (self.plugin_name(), exc.msg))
         results = []
         for term in terms:
             try:
-                results.extend(self.lookup_term(client, term))
-            except _Missing as missing:
-                self._handle("on_missing", missing.args[0])
+                results.extend(self.lookup_term(context, term))
+            except (Missing, Denied, Deleted) as exc:
+                self._handle(_POLICY_OPTION[type(exc)], exc.msg)
             except CitadelError as exc:
                 if (exc.details or {}).get("status") == 403:
                     self._handle("on_denied", exc.msg)
@@ -60,12 +57,15 @@ class VaultLookupBase(LookupBase):
                     raise AnsibleLookupError("%s: %s" % (self.plugin_name(), exc.msg))
         return results
 
-    # -- helpers for subclasses ------------------------------------------------------------------
+    def prepare(self):
+        return None
+
+    def lookup_term(self, context, term):
+        raise NotImplementedError
+
+    # -- helpers ---------------------------------------------------------------------------------
     def plugin_name(self):
         return "citadel.secrets.%s" % self._load_name.split(".")[-1]
-
-    def shared_options(self):
-        return {name: self.option(name) for name in SHARED_OPTIONS}
 
     def option(self, name):
         """``get_option``, with values that came from Ansible variables templated: lookups receive
@@ -76,26 +76,15 @@ class VaultLookupBase(LookupBase):
             value = self._templar.template(value)
         return value
 
-    def client(self):
-        options = self.shared_options()
-        key = _fingerprint(options)
-        client = _CLIENTS.get(key)
-        if client is None:
-            client = _connect.connect(options)
-            _CLIENTS[key] = client
-        return client
-
-    @staticmethod
-    def missing(msg):
-        return _Missing(msg)
+    def options(self, names):
+        return {name: self.option(name) for name in names}
 
     def _handle(self, option, msg):
-        action = self.get_option(option)
+        try:
+            action = self.get_option(option)
+        except KeyError:  # the lookup does not offer this policy: an error
+            action = "error"
         if action == "error":
             raise AnsibleLookupError("%s: %s" % (self.plugin_name(), msg))
         if action == "warn":
             display.warning("%s: %s" % (self.plugin_name(), msg))
-
-
-class _Missing(Exception):
-    """Raised by ``lookup_term`` (through ``self.missing``) when a term names nothing."""

@@ -79,7 +79,7 @@ def test_lookup_option_precedence_keyword_over_vars_over_env(clean_env):
 
 def test_lookup_and_module_share_option_names():
     from ansible_collections.citadel.secrets.plugins.module_utils._vault._module import common_argspec
-    from ansible_collections.citadel.secrets.plugins.plugin_utils._lookup_base import SHARED_OPTIONS
+    from ansible_collections.citadel.secrets.plugins.plugin_utils._vault_lookup import SHARED_OPTIONS
     lookup = lookup_loader.get("citadel.secrets.vault_kv")
     lookup.set_options(var_options={}, direct={})
     assert set(SHARED_OPTIONS) == set(common_argspec())
