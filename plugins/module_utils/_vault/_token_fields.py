@@ -29,14 +29,15 @@ from ansible_collections.citadel.secrets.plugins.module_utils._errors import Opt
 TOKEN_TYPES = ("default", "service", "batch")
 TTL_KEYS = ("token_ttl", "token_max_ttl", "token_explicit_max_ttl", "token_period")
 
+# no_log=False: settings of issued tokens, not credentials (their names only look like secrets)
 ARGSPEC = dict(
-    token_policies=dict(type="list", elements="str"),
-    token_ttl=dict(type="raw"),
-    token_max_ttl=dict(type="raw"),
-    token_explicit_max_ttl=dict(type="raw"),
+    token_policies=dict(type="list", elements="str", no_log=False),
+    token_ttl=dict(type="raw", no_log=False),
+    token_max_ttl=dict(type="raw", no_log=False),
+    token_explicit_max_ttl=dict(type="raw", no_log=False),
     token_period=dict(type="raw"),
-    token_num_uses=dict(type="int"),
-    token_bound_cidrs=dict(type="list", elements="str"),
+    token_num_uses=dict(type="int", no_log=False),
+    token_bound_cidrs=dict(type="list", elements="str", no_log=False),
     token_no_default_policy=dict(type="bool"),
     token_type=dict(type="str", choices=list(TOKEN_TYPES)),
 )
