@@ -85,8 +85,9 @@ build-check: build
 demo: venv collection-tree
 	scripts/demo.sh
 
-bench:
-	@echo 'No benchmarks yet (bench/ will compare against community.hashi_vault and friends).'
+# Benchmarks print ratios against the baselines named in the issues; see bench/README.md.
+bench: venv
+	$(BIN)/python bench/lookups.py
 
 clean:
 	rm -rf $(BUILD) tests/output .pytest_cache .ansible

