@@ -61,12 +61,15 @@ class VaultClient:
         self.hvac.token = value
 
     # -- verbs ---------------------------------------------------------------------------------
-    def request(self, method, path, data=None, params=None, missing_ok=False):
-        """Send one request; return the decoded JSON body (``{}`` when empty), ``None`` for an allowed 404."""
+    def request(self, method, path, data=None, params=None, missing_ok=False, wrap_ttl=None):
+        """Send one request; return the decoded JSON body (``{}`` when empty), ``None`` for an allowed 404.
+
+        ``wrap_ttl`` (seconds) asks the server to response-wrap the answer: the body then carries ``wrap_info``.
+        """
         path = path.strip("/")
         try:
             response = self.hvac.adapter.request(method, "/v1/" + path, json=data, params=params,
-                                                 raise_exception=False)
+                                                 raise_exception=False, wrap_ttl=wrap_ttl)
         except requests.exceptions.SSLError as exc:
             raise BackendUnavailable("TLS error talking to %s: %s. Set ca_cert to the CA that signed the server "
                                      "certificate (or validate_certs: false for a throw-away test server)"
