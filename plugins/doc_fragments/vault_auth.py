@@ -13,7 +13,8 @@ options:
     description:
       - How to authenticate.
       - V(token) uses O(token), then E(VAULT_TOKEN), E(BAO_TOKEN), then C(~/.vault-token).
-      - V(approle) uses O(role_id) and O(secret_id); V(userpass) uses O(username) and O(password);
+      - V(approle) uses O(role_id) and O(secret_id) (or O(secret_id_wrapping_token)); V(userpass) uses
+        O(username) and O(password);
         V(jwt) uses O(jwt) and optionally O(role); V(kubernetes) uses O(role) and O(jwt) or the token file at
         O(kubernetes_token_path); V(cert) uses the O(client_cert) and O(client_key) of the connection and
         optionally O(role); V(none) sends no token.
@@ -38,6 +39,17 @@ options:
   secret_id:
     description:
       - AppRole secret ID. Falls back to E(VAULT_SECRET_ID).
+    type: str
+  secret_id_wrapping_token:
+    description:
+      - A response-wrapping token holding the AppRole secret ID, as returned by
+        M(citadel.secrets.vault_approle_secret_id) with O(citadel.secrets.vault_approle_secret_id#module:wrap_ttl).
+        It is unwrapped (C(sys/wrapping/unwrap)) and the secret ID inside logs in with O(role_id).
+      - Before unwrapping, the token is looked up and refused unless it wraps the answer of
+        C(auth/<mount>/role/<name>/secret-id) on the login mount.
+      - A wrapping token can be unwrapped only once, so it serves one login. Lookups log in once per run; each
+        module task logs in by itself, so unwrap it once and pass O(secret_id) to use it for several tasks.
+      - Mutually exclusive with O(secret_id).
     type: str
   username:
     description:
@@ -98,6 +110,9 @@ options:
       - name: VAULT_SECRET_ID
     vars:
       - name: citadel_vault_secret_id
+  secret_id_wrapping_token:
+    vars:
+      - name: citadel_vault_secret_id_wrapping_token
   username:
     vars:
       - name: citadel_vault_username

@@ -25,6 +25,7 @@ ARGSPEC = dict(
     token=dict(type="str", no_log=True),
     role_id=dict(type="str", fallback=(env_fallback, ["VAULT_ROLE_ID"])),
     secret_id=dict(type="str", no_log=True, fallback=(env_fallback, ["VAULT_SECRET_ID"])),
+    secret_id_wrapping_token=dict(type="str", no_log=True),
     username=dict(type="str"),
     password=dict(type="str", no_log=True),
     jwt=dict(type="str", no_log=True),
@@ -33,7 +34,7 @@ ARGSPEC = dict(
 )
 
 #: option names whose values are credentials; scrubbed from any login error text
-CREDENTIAL_OPTIONS = ("token", "secret_id", "password", "jwt")
+CREDENTIAL_OPTIONS = ("token", "secret_id", "secret_id_wrapping_token", "password", "jwt")
 
 
 def method_for(options):
@@ -61,6 +62,8 @@ def login(client, options):
     mount = (options.get("mount_point") or method.DEFAULT_MOUNT).strip("/")
     path = method.login_path(mount, options) if hasattr(method, "login_path") else "auth/%s/login" % mount
     try:
+        if hasattr(method, "resolve"):  # credentials fetched first, e.g. a response-wrapped AppRole secret_id
+            options = method.resolve(client, mount, options)
         body = client.write(path, method.login_payload(options))
     except CitadelError as exc:
         secrets = [options.get(name) for name in CREDENTIAL_OPTIONS]
