@@ -19,6 +19,10 @@ _HINTS = (
 class VaultApiError(CitadelError):
     """The server answered with an error status."""
 
+    #: the ``data`` of an error response that carries one (HashiCorp Vault answers a transit batch in which
+    #: an item failed with HTTP 400 and the per-item ``batch_results``); ``None`` otherwise
+    data = None
+
     def __init__(self, method, path, status, errors):
         self.method, self.path, self.status, self.errors = method, path, status, errors
         text = "; ".join(errors) if errors else "no error text"
@@ -39,7 +43,7 @@ class VaultApiError(CitadelError):
 
     @classmethod
     def from_response(cls, method, path, response):
-        errors = []
+        errors, body = [], None
         try:
             body = response.json()
             errors = [cls.clean(str(e)) for e in body.get("errors") or []]
@@ -47,6 +51,8 @@ class VaultApiError(CitadelError):
             if response.text.strip():
                 errors = [response.text.strip()[:500]]
         error = cls(method, path, response.status_code, errors)
+        if isinstance(body, dict) and isinstance(body.get("data"), dict):
+            error.data = body["data"]
         if response.status_code == 503:
             return BackendUnavailable(error.msg, status=503, path=path)
         return error
