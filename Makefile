@@ -28,12 +28,16 @@ export CITADEL_COLLECTIONS_PATH := $(BUILD)
 SANITY_SKIPS :=
 SANITY_ARGS ?=
 
-.PHONY: help venv test unit integration sanity lint build build-check collection-tree demo bench changelog-lint clean distclean
+# System packages the integration tests need: PostgreSQL (server binaries) for the database secrets targets.
+SYSTEM_PACKAGES := postgresql
+
+.PHONY: help venv system-deps test unit integration sanity lint build build-check collection-tree demo bench changelog-lint clean distclean
 
 help:
 	@echo 'make demo          run playbooks/demo.yml twice against a throwaway OpenBao dev server'
 	@echo 'make test          unit, build-check, integration, sanity, lint'
 	@echo 'make unit | integration | sanity | lint | build | build-check | changelog-lint | bench | clean'
+	@echo 'make system-deps   install the system packages the integration tests need (apt-get, as root)'
 
 venv: $(STAMP)
 
@@ -50,7 +54,20 @@ test: unit build-check integration sanity lint
 unit: venv
 	$(BIN)/pytest -q tests/unit
 
-integration: venv collection-tree
+# Installs SYSTEM_PACKAGES with apt-get when a binary is missing and we are root; otherwise says how.
+system-deps:
+	@if ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || command -v initdb >/dev/null 2>&1; then \
+		exit 0; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+		echo "installing $(SYSTEM_PACKAGES) with apt-get"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
+			$(SYSTEM_PACKAGES) >/dev/null; \
+	else \
+		echo "PostgreSQL server binaries are missing: run 'sudo apt-get install -y $(SYSTEM_PACKAGES)'" \
+			"(or 'sudo make system-deps'); the database integration targets are skipped without them" >&2; \
+	fi
+
+integration: venv collection-tree system-deps
 	$(BIN)/pytest -q tests/integration
 
 collection-tree:

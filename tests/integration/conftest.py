@@ -14,6 +14,7 @@ import tempfile
 import pytest
 
 from openbao import OpenBaoDevServer
+from servers.postgres import postgres  # noqa: F401  pylint: disable=unused-import  (vault_database* targets)
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 TARGETS = os.path.join(os.path.dirname(os.path.abspath(__file__)), "targets")
@@ -59,7 +60,7 @@ class TargetRun:
 
 
 @pytest.fixture(scope="session")
-def run_target(openbao, collections_path, canaries, tmp_path_factory):
+def run_target(openbao, collections_path, canaries, tmp_path_factory, request):
     workdir = tmp_path_factory.mktemp("targets")
     inventory = workdir / "inventory.ini"
     inventory.write_text("localhost ansible_connection=local ansible_python_interpreter=%s\n" % sys.executable)
@@ -88,6 +89,8 @@ def run_target(openbao, collections_path, canaries, tmp_path_factory):
             VAULT_ADDR=openbao.addr, VAULT_TOKEN=openbao.token,
             CITADEL_TEST_WORKDIR=str(workdir),
         )
+        if target.startswith("vault_database"):  # PostgreSQL, started on first use; password = canary_password
+            env.update(request.getfixturevalue("postgres").env())
         env.update(extra_env or {})
         proc = subprocess.run(cmd, env=env, cwd=os.path.join(TARGETS, target),
                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, timeout=600,

@@ -33,6 +33,15 @@ ROLES = sorted(p for p in (ROOT / "roles").glob("*") if p.is_dir())
 DOC_NAMES = ("DOCUMENTATION", "EXAMPLES", "RETURN")
 
 
+class _ExamplesLoader(yaml.SafeLoader):
+    """EXAMPLES may mark values ``!unsafe`` (templates meant for the server), as Ansible's loader allows."""
+
+
+_ExamplesLoader.add_constructor("!unsafe", lambda loader, node: (
+    loader.construct_sequence(node) if isinstance(node, yaml.SequenceNode)
+    else loader.construct_mapping(node) if isinstance(node, yaml.MappingNode) else loader.construct_scalar(node)))
+
+
 def _ids(paths):
     return [p.stem if p.suffix else p.name for p in paths]
 
@@ -119,7 +128,7 @@ def _check_plugin_docs(path, name_key):
     parsed = {}
     for name, text in strings.items():
         try:
-            parsed[name] = yaml.safe_load(text)
+            parsed[name] = yaml.load(text, Loader=_ExamplesLoader) if name == "EXAMPLES" else yaml.safe_load(text)
         except yaml.YAMLError as exc:
             pytest.fail("%s: %s is not valid YAML: %s" % (path.name, name, exc))
 
