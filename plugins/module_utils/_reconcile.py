@@ -33,6 +33,8 @@ class Resource:
     result_key = "object"
     #: dotted paths (see ``_redact``) of values that must never be shown
     secret_paths = ()
+    #: set by ``reconcile`` for resources whose result depends on it (e.g. a read-only request after a plan)
+    check_mode = False
 
     def __init__(self, params, client=None):
         self.params = params
@@ -121,6 +123,7 @@ class Outcome:
 
 
 def reconcile(resource, state, check_mode):
+    resource.check_mode = check_mode
     current = resource.read()
     target = resource.target(current, state)
     changed = resource.differs(current, target)
