@@ -138,8 +138,9 @@ class LookupModule(VaultLookupBase):
             key_version=self.option("key_version"), plaintext_encoding=self.option("plaintext_encoding"))
         return super().prepare()
 
-    def lookup_term(self, client, term):
+    def lookup_term(self, context, term):
+        # context: the authenticated client from VaultLookupBase.prepare()
         try:
-            return self._operation.run(client, term)
+            return self._operation.run(context, term)
         except KeyNotFound as exc:
             raise Missing(exc.msg)

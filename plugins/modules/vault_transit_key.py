@@ -81,8 +81,8 @@ options:
     type: bool
   min_decryption_version:
     description:
-      - Oldest key version that may still decrypt (and rewrap). Raising it makes older ciphertexts undecryptable:
-        rewrap them first (see the C(citadel.secrets.transit_rotate) playbook).
+      - Oldest key version that may still decrypt (and rewrap). Raising it makes older ciphertexts undecryptable,
+        so rewrap them first (see the C(citadel.secrets.transit_rotate) playbook).
       - At least V(1) and at most the latest version.
     type: int
   min_encryption_version:
