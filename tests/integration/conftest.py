@@ -14,6 +14,7 @@ import tempfile
 import pytest
 
 from openbao import OpenBaoDevServer
+from servers.moto import moto  # noqa: F401  pylint: disable=unused-import  (aws_* targets)
 from servers.postgres import postgres  # noqa: F401  pylint: disable=unused-import  (vault_database* targets)
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
@@ -91,6 +92,9 @@ def run_target(openbao, collections_path, canaries, tmp_path_factory, request):
         )
         if target.startswith("vault_database"):  # PostgreSQL, started on first use; password = canary_password
             env.update(request.getfixturevalue("postgres").env())
+        if target.startswith("aws_"):  # moto_server, started on first use; no real AWS credentials leak in
+            env = {k: v for k, v in env.items() if not k.startswith("AWS_")}
+            env.update(request.getfixturevalue("moto").env())
         env.update(extra_env or {})
         proc = subprocess.run(cmd, env=env, cwd=os.path.join(TARGETS, target),
                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, timeout=600,
