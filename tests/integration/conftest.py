@@ -16,6 +16,7 @@ import pytest
 from openbao import OpenBaoDevServer
 from servers.openbao_tls import openbao_tls  # noqa: F401  pylint: disable=unused-import  (auth_cert* targets)
 from servers.tokenreview import kubernetes_api  # noqa: F401  pylint: disable=unused-import  (k8s/jwt auth targets)
+from servers.moto import moto  # noqa: F401  pylint: disable=unused-import  (aws_* targets)
 from servers.postgres import postgres  # noqa: F401  pylint: disable=unused-import  (vault_database* targets)
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
@@ -93,6 +94,9 @@ def run_target(openbao, collections_path, canaries, tmp_path_factory, request):
         )
         if target.startswith("vault_database"):  # PostgreSQL, started on first use; password = canary_password
             env.update(request.getfixturevalue("postgres").env())
+        if target.startswith("aws_"):  # moto_server, started on first use; no real AWS credentials leak in
+            env = {k: v for k, v in env.items() if not k.startswith("AWS_")}
+            env.update(request.getfixturevalue("moto").env())
         if target.startswith(("vault_kubernetes_auth", "vault_jwt_auth")):  # TokenReview + OIDC issuer stand-in
             env.update(request.getfixturevalue("kubernetes_api").env())
         if target.startswith("auth_cert"):  # a second OpenBao with a TLS listener, for certificate logins
