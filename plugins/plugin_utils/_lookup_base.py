@@ -11,6 +11,8 @@ variables, then environment variables, then ansible.cfg.
 
 from __future__ import annotations
 
+from ansible import constants as C
+from ansible.config.manager import ensure_type
 from ansible.errors import AnsibleLookupError
 from ansible.plugins.lookup import LookupBase
 from ansible.utils.display import Display
@@ -39,6 +41,7 @@ class CitadelLookupBase(LookupBase):
     """Subclasses implement ``prepare()`` -> context and ``lookup_term(context, term)`` -> list of values."""
 
     def run(self, terms, variables=None, **kwargs):
+        self._raw_variables = variables or {}
         self.set_options(var_options=variables, direct=kwargs)
         try:
             context = self.prepare()
@@ -70,10 +73,16 @@ class CitadelLookupBase(LookupBase):
     def option(self, name):
         """``get_option``, with values that came from Ansible variables templated: lookups receive
         variables raw, so ``citadel_vault_secret_id: "{{ vaulted_secret }}"`` would otherwise arrive
-        as the literal template text."""
+        as the literal template text. The raw variable is templated and then converted to the option's
+        type, so a ``type: path`` option is not resolved as a path while it is still template text."""
         value, origin = self.get_option_and_origin(name)
-        if isinstance(value, str) and str(origin).startswith("var") and self._templar is not None:
-            value = self._templar.template(value)
+        if str(origin).startswith("var") and self._templar is not None:
+            raw = (getattr(self, "_raw_variables", None) or {}).get(str(origin).split(":", 1)[-1].strip(), value)
+            if isinstance(raw, str):
+                kind = (C.config.get_configuration_definitions(self.plugin_type, self._load_name).get(name) or {}) \
+                    .get("type")
+                value = self._templar.template(raw)
+                value = ensure_type(value, kind) if kind and value is not None else value
         return value
 
     def options(self, names):

@@ -14,6 +14,8 @@ import tempfile
 import pytest
 
 from openbao import OpenBaoDevServer
+from servers.azure_keyvault import azure_keyvault  # noqa: F401  pylint: disable=unused-import  (azure_* targets)
+from servers.drongo import drongo  # noqa: F401  pylint: disable=unused-import  (gcp_* targets)
 from servers.openbao_tls import openbao_tls  # noqa: F401  pylint: disable=unused-import  (auth_cert* targets)
 from servers.tokenreview import kubernetes_api  # noqa: F401  pylint: disable=unused-import  (k8s/jwt auth targets)
 from servers.moto import moto  # noqa: F401  pylint: disable=unused-import  (aws_* targets)
@@ -94,6 +96,12 @@ def run_target(openbao, collections_path, canaries, tmp_path_factory, request):
         )
         if target.startswith("vault_database"):  # PostgreSQL, started on first use; password = canary_password
             env.update(request.getfixturevalue("postgres").env())
+        if target.startswith("azure_"):  # Key Vault stand-in (HTTPS, test CA) with an Entra ID token endpoint
+            env = {k: v for k, v in env.items() if not k.startswith("AZURE_")}
+            env.update(request.getfixturevalue("azure_keyvault").env())
+        if target.startswith("gcp_"):  # drongo, the Secret Manager emulator; no real Google credentials
+            env = {k: v for k, v in env.items() if not k.startswith(("GOOGLE_", "GCP_", "CLOUDSDK_"))}
+            env.update(request.getfixturevalue("drongo").env())
         if target.startswith("aws_"):  # moto_server, started on first use; no real AWS credentials leak in
             env = {k: v for k, v in env.items() if not k.startswith("AWS_")}
             env.update(request.getfixturevalue("moto").env())
