@@ -14,12 +14,13 @@ import tempfile
 import pytest
 
 from openbao import OpenBaoDevServer
-from servers.azure_keyvault import azure_keyvault  # noqa: F401  pylint: disable=unused-import  (azure_* targets)
-from servers.drongo import drongo  # noqa: F401  pylint: disable=unused-import  (gcp_* targets)
-from servers.openbao_tls import openbao_tls  # noqa: F401  pylint: disable=unused-import  (auth_cert* targets)
-from servers.tokenreview import kubernetes_api  # noqa: F401  pylint: disable=unused-import  (k8s/jwt auth targets)
-from servers.moto import moto  # noqa: F401  pylint: disable=unused-import  (aws_* targets)
-from servers.postgres import postgres  # noqa: F401  pylint: disable=unused-import  (vault_database* targets)
+# Session fixtures of the extra servers; run_target starts each on first use by the targets named for it.
+from servers.azure_keyvault import azure_keyvault  # noqa: F401  pylint: disable=unused-import
+from servers.drongo import drongo  # noqa: F401  pylint: disable=unused-import
+from servers.openbao_tls import openbao_tls  # noqa: F401  pylint: disable=unused-import
+from servers.tokenreview import kubernetes_api  # noqa: F401  pylint: disable=unused-import
+from servers.moto import moto  # noqa: F401  pylint: disable=unused-import
+from servers.postgres import postgres  # noqa: F401  pylint: disable=unused-import
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 TARGETS = os.path.join(os.path.dirname(os.path.abspath(__file__)), "targets")
