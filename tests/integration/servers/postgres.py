@@ -77,16 +77,14 @@ class PostgresServer:
         return pg_bindir() is not None
 
     # -- process helpers ------------------------------------------------------------------------
-    def _run(self, args, **kwargs):
-        kwargs.setdefault("check", True)
-        kwargs.setdefault("timeout", 120)
+    def _run(self, args, check=True):
         env = dict(os.environ, LC_ALL="C", LANG="C", HOME=self.workdir, PGPASSWORD="")
         env.pop("PGPASSWORD")
         user = {}
         if os.geteuid() == 0:
             user = dict(user=self.account.pw_uid, group=self.account.pw_gid, extra_groups=[])
         return subprocess.run(args, env=env, cwd=self.workdir, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                              text=True, **user, **kwargs)
+                              text=True, timeout=120, check=check, **user)
 
     def _chown(self, path):
         if os.geteuid() == 0:
