@@ -11,7 +11,9 @@ version_added: 0.1.0
 description:
   - Returns the value of one or more AWS Secrets Manager secrets, a key inside a JSON secret (O(nested)), or every
     secret whose name starts with a prefix (O(bypath)).
-  - Resolves credentials once per set of connection options in each process and reuses one client for every term.
+  - Resolves credentials once per run and set of connection options. Temporary credentials that take a call to
+    obtain (an assume-role profile, web identity, SSO, container or instance roles) are shared by every task and
+    worker process of the run through a private in-memory cache that is deleted when the run ends.
   - The returned values are secrets. Set C(no_log=true) on tasks that use them in ways Ansible prints.
 extends_documentation_fragment:
   - citadel.secrets.aws
@@ -109,8 +111,8 @@ import json
 
 from ansible_collections.citadel.secrets.plugins.module_utils._cloud import _aws
 from ansible_collections.citadel.secrets.plugins.module_utils._errors import CitadelError, OptionError
-from ansible_collections.citadel.secrets.plugins.plugin_utils._lookup_base import (
-    CitadelLookupBase, Deleted, Missing)
+from ansible_collections.citadel.secrets.plugins.plugin_utils._aws_lookup import AwsLookupBase
+from ansible_collections.citadel.secrets.plugins.plugin_utils._lookup_base import Deleted, Missing
 
 
 def _is_deletion_error(exc):
@@ -118,16 +120,17 @@ def _is_deletion_error(exc):
     return exc.code == "InvalidRequestException" and ("deleted" in text or "deletion" in text)
 
 
-class LookupModule(CitadelLookupBase):
+class LookupModule(AwsLookupBase):
     def prepare(self):
         if self.get_option("version_id") and self.get_option("version_stage"):
             raise OptionError("version_id and version_stage are mutually exclusive")
         if self.get_option("bypath") and (self.get_option("nested") or self.get_option("version_id")
                                           or self.get_option("version_stage")):
             raise OptionError("bypath cannot be combined with nested, version_id or version_stage")
-        return _aws.cached_session(self.options(_aws.OPTIONS))
+        return super().prepare()
 
-    def lookup_term(self, session, term):
+    def lookup_term(self, context, term):
+        session = context
         term = (term or "").strip()
         if not term:
             raise OptionError("empty secret name")

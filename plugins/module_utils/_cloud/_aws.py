@@ -140,6 +140,21 @@ class AwsSession:
         self._config = Config(retries={"mode": "adaptive", "max_attempts": s["max_attempts"]},
                               user_agent_extra="citadel.secrets")
 
+    def credentials(self):
+        """The resolved credentials (botocore ``Credentials``): resolving them is the one step that may call a
+        service (STS for an assume-role profile or web identity, SSO, the instance metadata service)."""
+        try:
+            found = self.session.get_credentials()
+        except ClientError as exc:
+            raise translate_client_error(exc, "resolving AWS credentials", "GetCredentials", None)
+        except BotoCoreError as exc:
+            raise OptionError("cannot resolve AWS credentials: %s: %s" % (type(exc).__name__, exc))
+        if found is None:
+            raise OptionError("no AWS credentials found: give access_key and secret_key, a profile, or the AWS_* "
+                              "environment variables (or run where an instance role or container credentials are "
+                              "available)")
+        return found
+
     def client(self, service, region=None):
         key = (service, region or self.region)
         if key not in self._clients:
@@ -227,19 +242,6 @@ def translate_client_error(exc, where, operation, resource, scrub=()):
 
 def connect(options):
     return AwsSession(options)
-
-
-# Sessions of this process, by option fingerprint: lookups resolve credentials (profile, SSO, assume-role)
-# once and reuse one session and its clients for every term and task the process runs.
-_SESSIONS = {}
-
-
-def cached_session(options):
-    key = fingerprint(options)
-    session = _SESSIONS.get(key)
-    if session is None:
-        session = _SESSIONS[key] = AwsSession(options)
-    return session
 
 
 # -- shared helpers for AWS resources -----------------------------------------------------------------
@@ -349,4 +351,3 @@ def run_resource_module(resource_class, argument_spec, **module_kwargs):
 
 def run_info_module(read, argument_spec, **module_kwargs):
     _module.run_info_module(BACKEND, read, argument_spec, **module_kwargs)
-

@@ -209,4 +209,3 @@ class AwsKmsKeyResource(Resource):
         if state.get("pending_deletion") and meta.get("DeletionDate"):
             result["deletion_date"] = str(meta["DeletionDate"])
         return result
-
