@@ -246,3 +246,27 @@ def check_pki_engine(client, mount):
     if path and path != mount:
         raise OptionError("no PKI secrets engine is mounted at %r (the path lies under mount %r); enable one with "
                           "citadel.secrets.vault_secrets_engine (engine_type: pki)" % (mount, path))
+
+
+def resolve_issuer(client, mount, ref):
+    """The ID of issuer ``ref`` (a name, an ID or ``default``) in ``mount``; ``None`` when it does not exist.
+
+    Asked through ``LIST <mount>/issuers`` and ``<mount>/config/issuers`` because reading an issuer that does not
+    exist answers HTTP 500, which the retry policy would retry. A token that may not list gets ``ref`` back
+    unchanged, and the read that follows answers for itself.
+    """
+    try:
+        if ref == "default":
+            body = client.read("%s/config/issuers" % mount) or {}
+            return ((body.get("data") or {}).get("default")) or None
+        issuers = pki_list(client, mount, "issuers")
+    except VaultApiError as exc:
+        if exc.status == 403:
+            return ref
+        raise
+    for issuer_id, info in issuers.items():
+        if ref in (issuer_id, info.get("issuer_name")):
+            return issuer_id
+    if any("issuer_name" not in info for info in issuers.values()):
+        return ref  # a server that lists no names: let the read decide
+    return None

@@ -259,12 +259,16 @@ class PkiCaResource(Resource):
     def _signer(self):
         """The signing issuer's facts; fails before any write when it is missing or would refuse the ttl."""
         ref = self.params.get("signing_issuer") or "default"
+        _pki.check_pki_engine(self.client, self.signing_mount)
+        issuer_id = _pki.resolve_issuer(self.client, self.signing_mount, ref)
+        if issuer_id is None:
+            raise OptionError("signing_issuer %r does not exist in mount %r" % (ref, self.signing_mount))
         try:
-            body = self.client.read("%s/issuer/%s" % (self.signing_mount, ref))
+            body = self.client.read("%s/issuer/%s" % (self.signing_mount, issuer_id))
         except VaultApiError as exc:
             if exc.status == 404 or any("no handler for route" in e for e in exc.errors):
                 _pki.check_pki_mount(exc, self.signing_mount)
-            if exc.status in (400, 404, 500) and any("unable to find" in e for e in exc.errors):
+            if any("unable to find" in e for e in exc.errors):
                 raise OptionError("signing_issuer %r does not exist in mount %r (%s)"
                                   % (ref, self.signing_mount, "; ".join(exc.errors)))
             raise

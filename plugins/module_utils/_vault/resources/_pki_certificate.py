@@ -173,8 +173,12 @@ class PkiCertificateResource(Resource):
                 raise OptionError("role %r does not exist in mount %r; create it with citadel.secrets.vault_pki_role"
                                   % (p["role"], self.mount))
             ref = ref or "default"
+        issuer_id = _pki.resolve_issuer(self.client, self.mount, ref)
+        if issuer_id is None:
+            raise OptionError("issuer %r does not exist in mount %r: create a CA with citadel.secrets.vault_pki_ca "
+                              "first" % (ref, self.mount))
         try:
-            body = self.client.read("%s/issuer/%s/json" % (self.mount, ref))
+            body = self.client.read("%s/issuer/%s/json" % (self.mount, issuer_id))
         except VaultApiError as exc:
             if any("unable to find" in e for e in exc.errors):
                 raise OptionError("issuer %r does not exist in mount %r (%s)" % (ref, self.mount, "; ".join(exc.errors)))
@@ -417,7 +421,7 @@ class PkiCertificateResource(Resource):
         return dict((state or {}).get("certificate") or {})
 
     def extra_result(self, current, target, changed):
-        result = {"issued": bool(self._issued), "reasons": list(self.reasons) if self._state == "present" else [],
+        result = {"issued": self._state == "present" and bool(self.reasons), "reasons": list(self.reasons) if self._state == "present" else [],
                   "files": {kind: {k: v for k, v in entry.items() if k != "content"}
                             for kind, entry in ((target or {}).get("files") or {}).items()}}
         if self._issued:
