@@ -186,7 +186,8 @@ secret_id_accessor:
   description:
     - Accessor of the secret ID issued, found (O(only_if_none), O(custom_secret_id)) or destroyed. Not a
       credential; use it to look the secret ID up or destroy it.
-    - V(null) in check mode when one would be issued, and with O(state=present) when none exists.
+    - V(null) in check mode when one would be issued, and for a wrapped secret ID on older HashiCorp Vault
+      releases, which do not report its accessor (C(wrap_info.wrapped_accessor)).
   returned: always
   type: str
 properties:

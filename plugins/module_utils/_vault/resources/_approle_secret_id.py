@@ -228,7 +228,9 @@ class ApproleSecretIdResource(Resource):
             body["secret_id"] = self.params["custom_secret_id"].strip()
             endpoint = "/custom-secret-id"
         self._issued = self.client.request("POST", self.role_path + endpoint, body, wrap_ttl=self._wrap_ttl) or {}
-        return self._lookup_accessor(self._accessor()) or dict(target, secret_id_accessor=self._accessor())
+        accessor = self._accessor()
+        # older HashiCorp Vault releases do not report the accessor of a wrapped secret ID (wrapped_accessor)
+        return (self._lookup_accessor(accessor) if accessor else None) or dict(target, secret_id_accessor=accessor)
 
     def _accessor(self):
         issued = self._issued or {}
