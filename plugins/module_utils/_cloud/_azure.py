@@ -52,7 +52,7 @@ ARGSPEC = dict(
     certificate_path=dict(type="path", fallback=(env_fallback, ["AZURE_CLIENT_CERTIFICATE_PATH"])),
     certificate_password=dict(type="str", no_log=True,
                               fallback=(env_fallback, ["AZURE_CLIENT_CERTIFICATE_PASSWORD"])),
-    federated_token_file=dict(type="path", fallback=(env_fallback, ["AZURE_FEDERATED_TOKEN_FILE"])),
+    federated_token_file=dict(type="path", no_log=False, fallback=(env_fallback, ["AZURE_FEDERATED_TOKEN_FILE"])),
     access_token=dict(type="str", no_log=True),
     authority_host=dict(type="str", fallback=(env_fallback, ["AZURE_AUTHORITY_HOST"])),
     disable_instance_discovery=dict(type="bool", default=False),
