@@ -64,7 +64,7 @@ system-deps:
 			$(SYSTEM_PACKAGES) >/dev/null; \
 	else \
 		echo "PostgreSQL server binaries are missing: run 'sudo apt-get install -y $(SYSTEM_PACKAGES)'" \
-			"(or 'sudo make system-deps'); the database integration targets are skipped without them" >&2; \
+			"(or 'sudo make system-deps'); without them the database integration targets are skipped (and fail when CI is set)" >&2; \
 	fi
 
 integration: venv collection-tree system-deps
