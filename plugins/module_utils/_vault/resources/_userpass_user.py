@@ -112,4 +112,3 @@ class UserpassUserResource(AuthRoleResource):
 
     def extra_result(self, current, target, changed):
         return {"password_changed": bool(changed and self._password_planned)}
-
