@@ -10,7 +10,7 @@ module: vault_jwt_auth_role
 short_description: Manage a role of a Vault or OpenBao JWT/OIDC auth method
 version_added: 0.1.0
 description:
-  - Creates, updates or deletes a role at C(auth/<mount>/role/<name>): which tokens may log in (audiences, subject,
+  - Creates, updates or deletes a role at C(auth/<mount>/role/<name>), which says which tokens may log in (audiences, subject,
     claims), what the login is called (user and groups claims), and the Vault token it receives.
   - Only the settings given are compared; lists such as O(bound_audiences) are compared as sets, TTLs in seconds.
   - An update writes only the settings that differ (with O(role_type), which the server needs on every write).

@@ -10,7 +10,7 @@ module: vault_kubernetes_auth_role
 short_description: Manage a role of a Vault or OpenBao Kubernetes auth method
 version_added: 0.1.0
 description:
-  - Creates, updates or deletes a role at C(auth/<mount>/role/<name>): which service accounts in which namespaces
+  - Creates, updates or deletes a role at C(auth/<mount>/role/<name>), which says which service accounts in which namespaces
     may log in, the audience their tokens must carry, and the Vault token they receive.
   - Only the settings given are compared; lists are compared as sets, TTLs in seconds. An update writes only the
     settings that differ.

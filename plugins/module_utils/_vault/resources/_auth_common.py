@@ -267,4 +267,3 @@ class AuthRoleResource(Resource):
 
     def own_desired(self):
         raise NotImplementedError
-

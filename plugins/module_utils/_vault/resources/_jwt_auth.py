@@ -201,4 +201,3 @@ class JwtAuthRoleResource(AuthRoleResource):
             # an update without role_type is taken as role_type=oidc by the server: always say which it is
             body.setdefault("role_type", target["role_type"])
         return body
-
