@@ -101,7 +101,7 @@ def settings(options):
     if result["validate_certs"] is None:
         result["validate_certs"] = True
     region = result["region"]
-    if region and not re.match(r"^[a-z]{2}(-[a-z]+)+-\d+$", region):
+    if region and not re.match(r"^[a-z]{2,}(-[a-z]+)+-\d+$", region):
         raise OptionError("region %r does not look like an AWS region (for example us-east-1)" % region)
     return result
 

@@ -27,7 +27,7 @@ from ansible_collections.citadel.secrets.plugins.module_utils._reconcile import 
 
 SERVICE = "secretsmanager"
 DEFAULT_KMS = "alias/aws/secretsmanager"
-_REGION = re.compile(r"^[a-z]{2}(-[a-z]+)+-\d+$")
+_REGION = re.compile(r"^[a-z]{2,}(-[a-z]+)+-\d+$")
 _RATE = re.compile(r"^rate\((\d+) (day|days|hour|hours)\)$")
 _CRON = re.compile(r"^cron\((.+)\)$")
 _BINARY = "<binary>"  # stands for a SecretBinary current value, which never equals a string or dict
