@@ -81,7 +81,8 @@ from ansible_collections.citadel.secrets.plugins.plugin_utils._vault_lookup impo
 
 
 class LookupModule(VaultLookupBase):
-    def lookup_term(self, client, term):
+    def lookup_term(self, context, term):
+        client = context  # VaultLookupBase.prepare() returns the authenticated client
         mount = self.get_option("mount")
         term = term.strip("/")
         if not mount:
@@ -93,8 +94,8 @@ class LookupModule(VaultLookupBase):
         body = client.read(path, params=params)
         secret = (body or {}).get("data") or {}
         if secret.get("data") is None:
-            raise Missing("no secret at %s%s (absent or deleted)"
-                               % (path, " version %s" % params["version"] if params else ""))
+            version = " version %s" % params["version"] if params else ""
+            raise Missing("no secret at %s%s (absent or deleted)" % (path, version))
         field = self.get_option("field")
         if field is None:
             return [secret["data"]]

@@ -70,7 +70,8 @@ from ansible_collections.citadel.secrets.plugins.plugin_utils._vault_lookup impo
 
 
 class LookupModule(VaultLookupBase):
-    def lookup_term(self, client, term):
+    def lookup_term(self, context, term):
+        client = context  # VaultLookupBase.prepare() returns the authenticated client
         path = term.strip("/")
         body = client.read(path)
         if body is None:
