@@ -316,32 +316,33 @@ def dump_dotenv(data):
 
 # -- metadata ---------------------------------------------------------------------------------------------
 
+def _child(node, name, kind):
+    """``node[name]``, made a ``kind`` (dict or list) if it is not one yet; ``node`` is a dict or a list."""
+    if isinstance(node, list):
+        node.extend([None] * (name + 1 - len(node)))
+    elif name not in node:
+        node[name] = None
+    if not isinstance(node[name], kind):
+        node[name] = kind()
+    return node[name]
+
+
 def _unflatten_dotenv(text):
-    """The ``sops_*`` lines of a dotenv file back into the metadata mapping (sops flattens with
-    ``__map_`` and ``__list_<n>__`` separators)."""
+    """The ``sops_*`` lines of a dotenv file back into the metadata mapping (sops flattens nested keys with
+    ``__map_<key>`` and ``__list_<index>`` separators)."""
     root = {}
     for line in text.split("\n"):
         if not line.startswith("sops_") or "=" not in line:
             continue
         key, value = line[5:].split("=", 1)
         parts = re.split(r"__(map|list)_", key)
-        node, name = root, parts[0]
-        for index in range(1, len(parts), 2):
-            kind, nxt = parts[index], parts[index + 1]
-            if kind == "list":
-                position, _sep, rest = nxt.partition("__")
-                container = node.setdefault(name, [])
-                while len(container) <= int(position):
-                    container.append({})
-                node, name = container, int(position)
-                if rest:  # a list element that is itself a map key (rare)
-                    node[name] = node[name] if isinstance(node[name], dict) else {}
-                    node, name = node[name], rest
-            else:
-                if not isinstance(node, dict) or not isinstance(node.get(name), dict):
-                    node[name] = {}
-                node, name = node[name], nxt
-        node[name] = value.replace("\\n", "\n")
+        path = [parts[0]] + [int(name) if kind == "list" else name for kind, name in zip(parts[1::2], parts[2::2])]
+        node = root
+        for name, following in zip(path, path[1:]):
+            node = _child(node, name, list if isinstance(following, int) else dict)
+        if isinstance(node, list):
+            node.extend([None] * (path[-1] + 1 - len(node)))
+        node[path[-1]] = value.replace("\\n", "\n")
     return root or None
 
 

@@ -13,7 +13,7 @@ description:
   - Writes O(content) or O(data) to O(path) encrypted with L(SOPS,https://getsops.io/), for age, Vault or
     OpenBao transit, AWS KMS, GCP KMS, Azure Key Vault or PGP recipients, or for the recipients of the
     matching rule of the repository's C(.sops.yaml).
-  - Idempotent on the decrypted content: an existing file is decrypted and its data compared with the wanted
+  - Idempotent on the decrypted content. An existing file is decrypted and its data compared with the wanted
     data (parsed, so formatting, key order of JSON and comments do not count), together with its recipients and
     encryption settings from the file's C(sops) metadata. The file is re-encrypted (with a new data key) when
     any of them differs, and only then.
