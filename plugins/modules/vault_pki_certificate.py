@@ -10,7 +10,7 @@ module: vault_pki_certificate
 short_description: Issue a certificate from a Vault or OpenBao PKI role and keep it in files
 version_added: 0.1.0
 description:
-  - Issues a certificate and key from a PKI role (C(<mount>/issue/<role>)). It can write the certificate, the key,
+  - Issues a certificate and key from a PKI role (C(<mount>/issue/<pki_role>)). It can write the certificate, the key,
     the CA chain and the full chain to files on the host running the module. The key file gets mode V(0600) by
     default.
   - With O(cert_path), the files are the state. A new certificate is issued only when the certificate file is
@@ -36,8 +36,10 @@ options:
     description: Path of the PKI secrets engine.
     type: str
     default: pki
-  role:
-    description: The role to issue from (M(citadel.secrets.vault_pki_role)).
+  pki_role:
+    description:
+      - The PKI role to issue from (M(citadel.secrets.vault_pki_role)).
+      - Named so because O(role) is the login role of the V(jwt), V(kubernetes) and V(cert) auth methods.
     type: str
     required: true
   common_name:
@@ -71,7 +73,7 @@ options:
     type: raw
   issuer_ref:
     description:
-      - Issue with this issuer (name or ID) instead of the role's, through C(<mount>/issuer/<issuer_ref>/issue/<role>).
+      - Issue with this issuer (name or ID) instead of the role's, through C(<mount>/issuer/<issuer_ref>/issue/<pki_role>).
       - An existing certificate not signed by this issuer (or, without this option, by the role's issuer) is replaced.
     type: str
   private_key_format:
@@ -165,7 +167,7 @@ EXAMPLES = r"""
 - name: Certificate for www.example.com from the web-server role, renewed a week before it expires
   citadel.secrets.vault_pki_certificate:
     mount: pki_int
-    role: web-server
+    pki_role: web-server
     common_name: www.example.com
     alt_names: [example-cdn.example.com]
     ttl: 720h
@@ -181,7 +183,7 @@ EXAMPLES = r"""
 - name: An internal API with an IP SAN, files in the service's directory
   citadel.secrets.vault_pki_certificate:
     mount: pki_int
-    role: web-server
+    pki_role: web-server
     common_name: api.example.com
     ip_sans: [10.0.0.15]
     cert_path: /srv/api/tls/cert.pem
@@ -191,7 +193,7 @@ EXAMPLES = r"""
 - name: A certificate handed to the next task (no files; the key is in the result)
   citadel.secrets.vault_pki_certificate:
     mount: pki_int
-    role: web-server
+    pki_role: web-server
     common_name: build.example.com
     ttl: 1h
   register: build_cert
@@ -200,7 +202,7 @@ EXAMPLES = r"""
 - name: Retire a certificate
   citadel.secrets.vault_pki_certificate:
     mount: pki_int
-    role: web-server
+    pki_role: web-server
     cert_path: /srv/api/tls/cert.pem
     key_path: /srv/api/tls/key.pem
     chain_path: /srv/api/tls/chain.pem
@@ -294,7 +296,7 @@ from ansible_collections.citadel.secrets.plugins.module_utils._vault.resources._
 
 ARGSPEC = dict(
     mount=dict(type="str", default="pki"),
-    role=dict(type="str", required=True),
+    pki_role=dict(type="str", required=True),
     common_name=dict(type="str"),
     alt_names=dict(type="list", elements="str"),
     ip_sans=dict(type="list", elements="str"),

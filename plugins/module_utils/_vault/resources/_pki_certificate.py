@@ -89,8 +89,8 @@ class PkiCertificateResource(Resource):
     @property
     def name(self):
         p = self.params
-        return "certificate %r from role %r in mount %r" % (p.get("common_name") or p.get("cert_path"), p.get("role"),
-                                                          (p.get("mount") or "").strip("/"))
+        subject = p.get("common_name") or p.get("cert_path")
+        return "certificate %r from role %r in mount %r" % (subject, p.get("pki_role"), (p.get("mount") or "").strip("/"))
 
     # -- validation ---------------------------------------------------------------------------
     def validate(self):
@@ -99,8 +99,8 @@ class PkiCertificateResource(Resource):
         self.mount = (p.get("mount") or "").strip().strip("/")
         if not self.mount:
             raise OptionError("mount cannot be empty")
-        if not (p.get("role") or "").strip() or "/" in p["role"]:
-            raise OptionError("role must be a role name without '/'")
+        if not (p.get("pki_role") or "").strip() or "/" in p["pki_role"]:
+            raise OptionError("pki_role must be a role name without '/'")
         self.paths = {kind: p.get("%s_path" % kind) for kind in FILES if p.get("%s_path" % kind)}
         if not p.get("cert_path"):
             extra = sorted("%s_path" % k for k in self.paths)
@@ -168,10 +168,10 @@ class PkiCertificateResource(Resource):
         p = self.params
         ref = p.get("issuer_ref")
         if not ref:
-            ref = read_role_issuer(self.client, self.mount, p["role"])
+            ref = read_role_issuer(self.client, self.mount, p["pki_role"])
             if ref is False:
-                raise OptionError("role %r does not exist in mount %r; create it with citadel.secrets.vault_pki_role"
-                                  % (p["role"], self.mount))
+                raise OptionError("PKI role %r does not exist in mount %r; create it with citadel.secrets.vault_pki_role"
+                                  % (p["pki_role"], self.mount))
             ref = ref or "default"
         issuer_id = _pki.resolve_issuer(self.client, self.mount, ref)
         if issuer_id is None:
@@ -355,9 +355,9 @@ class PkiCertificateResource(Resource):
         if p.get("private_key_format") == "pkcs8":
             body["private_key_format"] = "pkcs8"
         if p.get("issuer_ref"):
-            path = "%s/issuer/%s/issue/%s" % (self.mount, p["issuer_ref"], p["role"])
+            path = "%s/issuer/%s/issue/%s" % (self.mount, p["issuer_ref"], p["pki_role"])
         else:
-            path = "%s/issue/%s" % (self.mount, p["role"])
+            path = "%s/issue/%s" % (self.mount, p["pki_role"])
         response = self.client.write(path, body) or {}
         for text in response.get("warnings") or []:
             warn("%s: the server warns: %s" % (self.name, text))
