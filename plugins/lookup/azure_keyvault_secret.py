@@ -88,10 +88,9 @@ class LookupModule(CitadelLookupBase):
     def prepare(self):
         return self.options(_azure.OPTIONS)
 
-    def lookup_term(self, options, term):
+    def lookup_term(self, context, term):
         vault, name, version = parse_term(term)
-        if vault:
-            options = dict(options, vault_url=vault)
+        options = dict(context, vault_url=vault) if vault else context
         client = _azure.cached_client(options)
         what = "%s%s in %s" % (name, " version %s" % version if version else "", client.url)
         try:

@@ -31,8 +31,7 @@ from ansible_collections.citadel.secrets.plugins.module_utils._errors import (
 try:
     from azure.core.credentials import AccessToken
     from azure.core.exceptions import (
-        ClientAuthenticationError, HttpResponseError, ResourceNotFoundError, ServiceRequestError,
-        ServiceResponseError)
+        ClientAuthenticationError, HttpResponseError, ServiceRequestError, ServiceResponseError)
     from azure.identity import (
         CertificateCredential, ClientSecretCredential, DefaultAzureCredential, ManagedIdentityCredential,
         WorkloadIdentityCredential)

@@ -240,7 +240,7 @@ class KeyVaultSecretResource(Resource):
                            ("create it anew", lambda: self._write_version(target, target["value"]))])
                 return self.read()
             self._run([("recover", lambda: kv.recover(name)),
-                       ("apply the task's options to the recovered secret", lambda: self._converge())])
+                       ("apply the task's options to the recovered secret", self._converge)])
             return self.read()
         self._update(current, target)
         return self.read()

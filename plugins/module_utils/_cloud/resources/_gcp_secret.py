@@ -208,8 +208,8 @@ class GcpSecretResource(Resource):
         if p.get("next_rotation_time") is not None:
             if p.get("rotation_period") is not None and not desired["rotation_period"] and p["next_rotation_time"]:
                 raise OptionError("rotation_period=0 removes rotation; it cannot be combined with next_rotation_time")
-            desired["next_rotation_time"] = _gcp.format_time(_gcp.parse_time(p["next_rotation_time"],
-                                                                              "next_rotation_time"))
+            when = _gcp.parse_time(p["next_rotation_time"], "next_rotation_time")
+            desired["next_rotation_time"] = _gcp.format_time(when)
         if p.get("expire_time") is not None:
             desired["expire_time"] = _gcp.format_time(_gcp.parse_time(p["expire_time"], "expire_time"))
         if p.get("ttl") is not None:
@@ -293,8 +293,8 @@ class GcpSecretResource(Resource):
             if "replication" in desired and desired["replication"] != current["replication"]:
                 raise CitadelError(
                     "%s: replication is fixed when a secret is created (it is %s, the task asks for %s); delete the "
-                    "secret and create it again to change it" % (self.name, _describe(current["replication"]),
-                                                                   _describe(desired["replication"])))
+                    "secret and create it again to change it"
+                    % (self.name, _describe(current["replication"]), _describe(desired["replication"])))
             if self._ttl is not None:
                 target["expire_time"] = self._expire_from_ttl(current)
         target.update({k: copy.deepcopy(v) for k, v in desired.items() if k != "value"})
