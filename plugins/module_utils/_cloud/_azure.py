@@ -217,9 +217,13 @@ class KeyVault:
         self.settings = s = settings(options)
         self.url = s["vault_url"]
         self._scrub = [s[name] for name in SECRET_OPTIONS if s.get(name)]
-        self.credential = credential(s)
-        self.client = SecretClient(self.url, self.credential,
-                                   verify_challenge_resource=s["verify_challenge_resource"], **transport_kwargs(s))
+        try:
+            self.credential = credential(s)
+            self.client = SecretClient(self.url, self.credential,
+                                       verify_challenge_resource=s["verify_challenge_resource"], **transport_kwargs(s))
+        except ValueError as exc:  # the SDK's own checks (tenant ID format, an empty secret in AZURE_*, ...)
+            raise OptionError("Azure credential (auth_source=%s): %s" % (
+                s["auth_source"], _redact.scrub_text(str(exc), self._scrub)))
 
     def call(self, operation, name, method, *args, **kwargs):
         """``client.<method>(*args, **kwargs)``; ``secrets`` (a keyword) are scrubbed from any error text."""
