@@ -168,6 +168,8 @@ options:
       - V(present) creates the CA if it is missing and applies the settings.
       - V(absent) deletes the issuer found by O(issuer_name) or O(common_name) and O(type), together with its key
         unless another issuer uses that key. A key that waits for its certificate is deleted as well.
+      - Deleting is refused when the CA found is of another O(type), or has another O(common_name) when that
+        option is given.
     type: str
     choices: [present, absent]
     default: present

@@ -87,7 +87,8 @@ options:
   cert_path:
     description:
       - File for the certificate (PEM). Also what later runs compare to decide whether to issue again.
-      - Its directory must exist.
+      - Every path must be absolute, and its directory must exist and be writable. This is checked before
+        anything is issued.
     type: path
   key_path:
     description:

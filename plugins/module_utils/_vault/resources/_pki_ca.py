@@ -221,6 +221,13 @@ class PkiCaResource(Resource):
         self._state = state
         target = copy.deepcopy(current)
         if state == "absent":
+            issuer = current["issuer"]
+            if issuer is not None and issuer["type"] != p["type"]:
+                raise OptionError("%s is a %s CA; set type=%s to delete it (nothing was deleted)"
+                                  % (self.name, issuer["type"], issuer["type"]))
+            if issuer is not None and p.get("common_name") and issuer["common_name"] != p["common_name"]:
+                raise OptionError("%s has the common name %r, not %r; nothing was deleted"
+                                  % (self.name, issuer["common_name"], p["common_name"]))
             target["issuer"] = None
             target.pop("pending", None)
             return target

@@ -113,11 +113,17 @@ class PkiCertificateResource(Resource):
             if real in seen:
                 raise OptionError("%s_path and %s_path are the same file" % (seen[real], kind))
             seen[real] = kind
+            if not os.path.isabs(path):
+                raise OptionError("%s_path must be an absolute path, got %r" % (kind, path))
             if os.path.isdir(path):
                 raise OptionError("%s_path %s is a directory" % (kind, path))
-            parent = os.path.dirname(os.path.abspath(path))
+            parent = os.path.dirname(path)
             if not os.path.isdir(parent):
                 raise OptionError("%s_path: the directory %s does not exist" % (kind, parent))
+            if not os.access(parent, os.W_OK | os.X_OK):
+                raise OptionError("%s_path: the directory %s is not writable by this user" % (kind, parent))
+            if os.path.exists(path) and not os.access(path, os.R_OK):
+                raise OptionError("%s_path %s exists but cannot be read by this user" % (kind, path))
         self.modes = {"key": parse_mode(p.get("key_mode"), "key_mode")}
         cert_mode = parse_mode(p.get("cert_mode"), "cert_mode")
         for kind in ("cert", "chain", "fullchain"):
