@@ -195,30 +195,12 @@ role:
       returned: when the role exists
 """
 
-import copy
-
-from ansible_collections.citadel.secrets.plugins.module_utils._vault import _token_fields
 from ansible_collections.citadel.secrets.plugins.module_utils._vault._module import run_resource_module
-from ansible_collections.citadel.secrets.plugins.module_utils._vault.resources._approle_role import (
-    ApproleRoleResource)
-
-# no_log=False: settings whose names only look like secrets
-ARGSPEC = dict(
-    name=dict(type="str", required=True),
-    mount=dict(type="str", default="approle"),
-    custom_role_id=dict(type="str"),
-    bind_secret_id=dict(type="bool", no_log=False),
-    secret_id_bound_cidrs=dict(type="list", elements="str", no_log=False),
-    secret_id_num_uses=dict(type="int", no_log=False),
-    secret_id_ttl=dict(type="raw", no_log=False),
-    local_secret_ids=dict(type="bool", no_log=False),
-    state=dict(type="str", default="present", choices=["present", "absent"]),
-)
-ARGSPEC.update(copy.deepcopy(_token_fields.ARGSPEC))
+from ansible_collections.citadel.secrets.plugins.module_utils._vault.resources._approle_role import ApproleRoleResource
 
 
 def main():
-    run_resource_module(ApproleRoleResource, ARGSPEC)
+    run_resource_module(ApproleRoleResource, ApproleRoleResource.argspec, **ApproleRoleResource.argspec_kwargs)
 
 
 if __name__ == "__main__":

@@ -169,21 +169,11 @@ recreated:
 """
 
 from ansible_collections.citadel.secrets.plugins.module_utils._vault._module import run_resource_module
-from ansible_collections.citadel.secrets.plugins.module_utils._vault.resources._audit_device import (
-    AuditDeviceResource)
-
-ARGSPEC = dict(
-    path=dict(type="str", required=True),
-    device_type=dict(type="str", aliases=["type"], choices=["file", "socket", "syslog"]),
-    description=dict(type="str"),
-    options=dict(type="dict"),
-    local=dict(type="bool"),
-    state=dict(type="str", default="present", choices=["present", "absent"]),
-)
+from ansible_collections.citadel.secrets.plugins.module_utils._vault.resources._audit_device import AuditDeviceResource
 
 
 def main():
-    run_resource_module(AuditDeviceResource, ARGSPEC, required_if=[("state", "present", ["device_type"])])
+    run_resource_module(AuditDeviceResource, AuditDeviceResource.argspec, **AuditDeviceResource.argspec_kwargs)
 
 
 if __name__ == "__main__":

@@ -255,32 +255,9 @@ diff:
 from ansible_collections.citadel.secrets.plugins.module_utils._vault._module import run_resource_module
 from ansible_collections.citadel.secrets.plugins.module_utils._vault.resources._database import ConnectionResource
 
-ARGSPEC = dict(
-    mount=dict(type="str", default="database"),
-    name=dict(type="str", required=True),
-    plugin_name=dict(type="str"),
-    plugin_version=dict(type="str"),
-    connection_url=dict(type="str"),
-    username=dict(type="str"),
-    password=dict(type="str", no_log=True),
-    update_password=dict(type="str", default="on_create", choices=["always", "on_create"], no_log=False),
-    allowed_roles=dict(type="list", elements="str"),
-    verify_connection=dict(type="bool", default=True),
-    password_policy=dict(type="str", no_log=False),
-    root_rotation_statements=dict(type="raw"),
-    max_open_connections=dict(type="int"),
-    max_idle_connections=dict(type="int"),
-    max_connection_lifetime=dict(type="raw"),
-    username_template=dict(type="str"),
-    disable_escaping=dict(type="bool"),
-    password_authentication=dict(type="str", choices=["password", "scram-sha-256"], no_log=False),
-    rotate_root=dict(type="bool", default=False),
-    state=dict(type="str", default="present", choices=["present", "absent"]),
-)
-
 
 def main():
-    run_resource_module(ConnectionResource, ARGSPEC)
+    run_resource_module(ConnectionResource, ConnectionResource.argspec, **ConnectionResource.argspec_kwargs)
 
 
 if __name__ == "__main__":

@@ -156,22 +156,9 @@ role:
 from ansible_collections.citadel.secrets.plugins.module_utils._vault._module import run_resource_module
 from ansible_collections.citadel.secrets.plugins.module_utils._vault.resources._database import RoleResource
 
-ARGSPEC = dict(
-    mount=dict(type="str", default="database"),
-    name=dict(type="str", required=True),
-    db_name=dict(type="str"),
-    creation_statements=dict(type="raw"),
-    revocation_statements=dict(type="raw"),
-    rollback_statements=dict(type="raw"),
-    renew_statements=dict(type="raw"),
-    default_ttl=dict(type="raw"),
-    max_ttl=dict(type="raw"),
-    state=dict(type="str", default="present", choices=["present", "absent"]),
-)
-
 
 def main():
-    run_resource_module(RoleResource, ARGSPEC)
+    run_resource_module(RoleResource, RoleResource.argspec, **RoleResource.argspec_kwargs)
 
 
 if __name__ == "__main__":

@@ -140,20 +140,9 @@ diff:
 from ansible_collections.citadel.secrets.plugins.module_utils._vault._module import run_resource_module
 from ansible_collections.citadel.secrets.plugins.module_utils._vault.resources._database import StaticRoleResource
 
-ARGSPEC = dict(
-    mount=dict(type="str", default="database"),
-    name=dict(type="str", required=True),
-    db_name=dict(type="str"),
-    username=dict(type="str"),
-    rotation_period=dict(type="raw"),
-    rotation_statements=dict(type="raw"),
-    rotate=dict(type="bool", default=False),
-    state=dict(type="str", default="present", choices=["present", "absent"]),
-)
-
 
 def main():
-    run_resource_module(StaticRoleResource, ARGSPEC)
+    run_resource_module(StaticRoleResource, StaticRoleResource.argspec, **StaticRoleResource.argspec_kwargs)
 
 
 if __name__ == "__main__":

@@ -222,32 +222,11 @@ config:
 """
 
 from ansible_collections.citadel.secrets.plugins.module_utils._vault._module import run_resource_module
-from ansible_collections.citadel.secrets.plugins.module_utils._vault.resources._jwt_auth import (
-    RESPONSE_MODES, RESPONSE_TYPES, SIGNING_ALGS, JwtAuthConfigResource)
-
-ARGSPEC = dict(
-    mount=dict(type="str", default="jwt"),
-    oidc_discovery_url=dict(type="str"),
-    oidc_discovery_ca_pem=dict(type="str"),
-    oidc_client_id=dict(type="str"),
-    oidc_client_secret=dict(type="str", no_log=True),
-    update_secret=dict(type="str", default="on_create", choices=["always", "on_create"]),
-    oidc_response_mode=dict(type="str", choices=[""] + list(RESPONSE_MODES)),
-    oidc_response_types=dict(type="list", elements="str", choices=list(RESPONSE_TYPES)),
-    jwks_url=dict(type="str"),
-    jwks_ca_pem=dict(type="str"),
-    jwt_validation_pubkeys=dict(type="list", elements="str"),
-    jwt_supported_algs=dict(type="list", elements="str", choices=list(SIGNING_ALGS)),
-    bound_issuer=dict(type="str"),
-    default_role=dict(type="str"),
-    namespace_in_state=dict(type="bool"),
-    provider_config=dict(type="dict"),
-)
+from ansible_collections.citadel.secrets.plugins.module_utils._vault.resources._jwt_auth import JwtAuthConfigResource
 
 
 def main():
-    run_resource_module(JwtAuthConfigResource, ARGSPEC,
-                        mutually_exclusive=[("oidc_discovery_url", "jwks_url", "jwt_validation_pubkeys")])
+    run_resource_module(JwtAuthConfigResource, JwtAuthConfigResource.argspec, **JwtAuthConfigResource.argspec_kwargs)
 
 
 if __name__ == "__main__":

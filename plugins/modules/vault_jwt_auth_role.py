@@ -275,35 +275,12 @@ role:
       returned: when the role exists
 """
 
-from ansible_collections.citadel.secrets.plugins.module_utils._vault import _token_fields
 from ansible_collections.citadel.secrets.plugins.module_utils._vault._module import run_resource_module
-from ansible_collections.citadel.secrets.plugins.module_utils._vault.resources._jwt_auth import (
-    BOUND_CLAIMS_TYPES, ROLE_TYPES, JwtAuthRoleResource)
-
-ARGSPEC = dict(
-    name=dict(type="str", required=True),
-    mount=dict(type="str", default="jwt"),
-    role_type=dict(type="str", choices=list(ROLE_TYPES)),
-    bound_audiences=dict(type="list", elements="str"),
-    bound_subject=dict(type="str"),
-    bound_claims=dict(type="dict"),
-    bound_claims_type=dict(type="str", choices=list(BOUND_CLAIMS_TYPES)),
-    claim_mappings=dict(type="dict"),
-    user_claim=dict(type="str"),
-    groups_claim=dict(type="str"),
-    allowed_redirect_uris=dict(type="list", elements="str"),
-    oidc_scopes=dict(type="list", elements="str"),
-    verbose_oidc_logging=dict(type="bool"),
-    clock_skew_leeway=dict(type="raw"),
-    expiration_leeway=dict(type="raw"),
-    not_before_leeway=dict(type="raw"),
-    state=dict(type="str", default="present", choices=["present", "absent"]),
-)
-ARGSPEC.update(_token_fields.ARGSPEC)
+from ansible_collections.citadel.secrets.plugins.module_utils._vault.resources._jwt_auth import JwtAuthRoleResource
 
 
 def main():
-    run_resource_module(JwtAuthRoleResource, ARGSPEC)
+    run_resource_module(JwtAuthRoleResource, JwtAuthRoleResource.argspec, **JwtAuthRoleResource.argspec_kwargs)
 
 
 if __name__ == "__main__":

@@ -156,21 +156,9 @@ from ansible_collections.citadel.secrets.plugins.module_utils._vault._module imp
 from ansible_collections.citadel.secrets.plugins.module_utils._vault.resources._kubernetes_auth import (
     KubernetesAuthConfigResource)
 
-ARGSPEC = dict(
-    mount=dict(type="str", default="kubernetes"),
-    kubernetes_host=dict(type="str"),
-    kubernetes_ca_cert=dict(type="str"),
-    token_reviewer_jwt=dict(type="str", no_log=True),
-    update_secret=dict(type="str", default="on_create", choices=["always", "on_create"]),
-    pem_keys=dict(type="list", elements="str", no_log=False),
-    issuer=dict(type="str"),
-    disable_iss_validation=dict(type="bool"),
-    disable_local_ca_jwt=dict(type="bool"),
-)
-
 
 def main():
-    run_resource_module(KubernetesAuthConfigResource, ARGSPEC)
+    run_resource_module(KubernetesAuthConfigResource, KubernetesAuthConfigResource.argspec, **KubernetesAuthConfigResource.argspec_kwargs)
 
 
 if __name__ == "__main__":

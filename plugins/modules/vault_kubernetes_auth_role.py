@@ -171,26 +171,13 @@ role:
       returned: when the role exists
 """
 
-from ansible_collections.citadel.secrets.plugins.module_utils._vault import _token_fields
 from ansible_collections.citadel.secrets.plugins.module_utils._vault._module import run_resource_module
 from ansible_collections.citadel.secrets.plugins.module_utils._vault.resources._kubernetes_auth import (
-    ALIAS_NAME_SOURCES, KubernetesAuthRoleResource)
-
-ARGSPEC = dict(
-    name=dict(type="str", required=True),
-    mount=dict(type="str", default="kubernetes"),
-    bound_service_account_names=dict(type="list", elements="str"),
-    bound_service_account_namespaces=dict(type="list", elements="str"),
-    bound_service_account_namespace_selector=dict(type="str"),
-    audience=dict(type="str"),
-    alias_name_source=dict(type="str", choices=list(ALIAS_NAME_SOURCES)),
-    state=dict(type="str", default="present", choices=["present", "absent"]),
-)
-ARGSPEC.update(_token_fields.ARGSPEC)
+    KubernetesAuthRoleResource)
 
 
 def main():
-    run_resource_module(KubernetesAuthRoleResource, ARGSPEC)
+    run_resource_module(KubernetesAuthRoleResource, KubernetesAuthRoleResource.argspec, **KubernetesAuthRoleResource.argspec_kwargs)
 
 
 if __name__ == "__main__":

@@ -100,17 +100,9 @@ from ansible_collections.citadel.secrets.plugins.module_utils._vault._module imp
 from ansible_collections.citadel.secrets.plugins.module_utils._vault.resources._kv_engine_config import (
     KvEngineConfigResource)
 
-ARGSPEC = dict(
-    mount=dict(type="str", required=True),
-    max_versions=dict(type="int"),
-    cas_required=dict(type="bool"),
-    delete_version_after=dict(type="raw"),
-    metadata_cas_required=dict(type="bool"),
-)
-
 
 def main():
-    run_resource_module(KvEngineConfigResource, ARGSPEC)
+    run_resource_module(KvEngineConfigResource, KvEngineConfigResource.argspec, **KvEngineConfigResource.argspec_kwargs)
 
 
 if __name__ == "__main__":

@@ -232,25 +232,9 @@ diff:
 from ansible_collections.citadel.secrets.plugins.module_utils._vault._module import run_resource_module
 from ansible_collections.citadel.secrets.plugins.module_utils._vault.resources._kv_secret import KvSecretResource
 
-ARGSPEC = dict(
-    mount=dict(type="str", default="secret"),
-    path=dict(type="str", required=True),
-    data=dict(type="dict", no_log=True),
-    cas=dict(type="int"),
-    max_versions=dict(type="int"),
-    cas_required=dict(type="bool"),
-    delete_version_after=dict(type="raw"),
-    custom_metadata=dict(type="dict"),
-    versions=dict(type="list", elements="int"),
-    destroy=dict(type="bool", default=False),
-    purge=dict(type="bool", default=False),
-    undelete_versions=dict(type="list", elements="int"),
-    state=dict(type="str", default="present", choices=["present", "absent"]),
-)
-
 
 def main():
-    run_resource_module(KvSecretResource, ARGSPEC)
+    run_resource_module(KvSecretResource, KvSecretResource.argspec, **KvSecretResource.argspec_kwargs)
 
 
 if __name__ == "__main__":

@@ -83,16 +83,9 @@ policy:
 from ansible_collections.citadel.secrets.plugins.module_utils._vault._module import run_resource_module
 from ansible_collections.citadel.secrets.plugins.module_utils._vault.resources._policy import PolicyResource
 
-ARGSPEC = dict(
-    name=dict(type="str", required=True),
-    rules=dict(type="str"),
-    rules_file=dict(type="path"),
-    state=dict(type="str", default="present", choices=["present", "absent"]),
-)
-
 
 def main():
-    run_resource_module(PolicyResource, ARGSPEC, mutually_exclusive=[("rules", "rules_file")])
+    run_resource_module(PolicyResource, PolicyResource.argspec, **PolicyResource.argspec_kwargs)
 
 
 if __name__ == "__main__":

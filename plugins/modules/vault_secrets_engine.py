@@ -227,27 +227,9 @@ mount:
 from ansible_collections.citadel.secrets.plugins.module_utils._vault._module import run_resource_module
 from ansible_collections.citadel.secrets.plugins.module_utils._vault._mounts import SecretsEngineResource
 
-ARGSPEC = dict(
-    path=dict(type="str", required=True),
-    engine_type=dict(type="str", aliases=["type"]),
-    description=dict(type="str"),
-    default_lease_ttl=dict(type="raw"),
-    max_lease_ttl=dict(type="raw"),
-    options=dict(type="dict"),
-    audit_non_hmac_request_keys=dict(type="list", elements="str", no_log=False),
-    audit_non_hmac_response_keys=dict(type="list", elements="str", no_log=False),
-    listing_visibility=dict(type="str", choices=["unauth", "hidden"]),
-    passthrough_request_headers=dict(type="list", elements="str", no_log=False),
-    allowed_response_headers=dict(type="list", elements="str"),
-    local=dict(type="bool"),
-    seal_wrap=dict(type="bool"),
-    external_entropy_access=dict(type="bool"),
-    state=dict(type="str", default="present", choices=["present", "absent"]),
-)
-
 
 def main():
-    run_resource_module(SecretsEngineResource, ARGSPEC, required_if=[("state", "present", ("engine_type",))])
+    run_resource_module(SecretsEngineResource, SecretsEngineResource.argspec, **SecretsEngineResource.argspec_kwargs)
 
 
 if __name__ == "__main__":

@@ -159,29 +159,9 @@ role:
 from ansible_collections.citadel.secrets.plugins.module_utils._vault._module import run_resource_module
 from ansible_collections.citadel.secrets.plugins.module_utils._vault.resources._token_role import TokenRoleResource
 
-# no_log=False: settings of created tokens, not credentials (their names only look like secrets)
-ARGSPEC = dict(
-    name=dict(type="str", required=True),
-    allowed_policies=dict(type="list", elements="str"),
-    disallowed_policies=dict(type="list", elements="str"),
-    allowed_policies_glob=dict(type="list", elements="str"),
-    disallowed_policies_glob=dict(type="list", elements="str"),
-    allowed_entity_aliases=dict(type="list", elements="str"),
-    orphan=dict(type="bool"),
-    renewable=dict(type="bool"),
-    path_suffix=dict(type="str"),
-    token_period=dict(type="raw", no_log=False),
-    token_explicit_max_ttl=dict(type="raw", no_log=False),
-    token_num_uses=dict(type="int", no_log=False),
-    token_bound_cidrs=dict(type="list", elements="str", no_log=False),
-    token_no_default_policy=dict(type="bool", no_log=False),
-    token_type=dict(type="str", choices=["default-service", "default-batch", "service", "batch"], no_log=False),
-    state=dict(type="str", default="present", choices=["present", "absent"]),
-)
-
 
 def main():
-    run_resource_module(TokenRoleResource, ARGSPEC)
+    run_resource_module(TokenRoleResource, TokenRoleResource.argspec, **TokenRoleResource.argspec_kwargs)
 
 
 if __name__ == "__main__":

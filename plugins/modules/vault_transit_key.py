@@ -242,29 +242,11 @@ diff:
 """
 
 from ansible_collections.citadel.secrets.plugins.module_utils._vault._module import run_resource_module
-from ansible_collections.citadel.secrets.plugins.module_utils._vault.resources._transit_key import (
-    KEY_TYPES, TransitKeyResource)
-
-ARGSPEC = dict(
-    mount=dict(type="str", default="transit"),
-    name=dict(type="str", required=True),
-    type=dict(type="str", choices=list(KEY_TYPES)),
-    key_size=dict(type="int"),
-    derived=dict(type="bool"),
-    convergent_encryption=dict(type="bool"),
-    exportable=dict(type="bool"),
-    allow_plaintext_backup=dict(type="bool"),
-    deletion_allowed=dict(type="bool"),
-    min_decryption_version=dict(type="int"),
-    min_encryption_version=dict(type="int"),
-    auto_rotate_period=dict(type="raw"),
-    rotate=dict(type="bool", default=False),
-    state=dict(type="str", default="present", choices=["present", "absent"]),
-)
+from ansible_collections.citadel.secrets.plugins.module_utils._vault.resources._transit_key import TransitKeyResource
 
 
 def main():
-    run_resource_module(TransitKeyResource, ARGSPEC)
+    run_resource_module(TransitKeyResource, TransitKeyResource.argspec, **TransitKeyResource.argspec_kwargs)
 
 
 if __name__ == "__main__":

@@ -150,26 +150,13 @@ diff:
   type: dict
 """
 
-import copy
-
-from ansible_collections.citadel.secrets.plugins.module_utils._vault import _token_fields
 from ansible_collections.citadel.secrets.plugins.module_utils._vault._module import run_resource_module
 from ansible_collections.citadel.secrets.plugins.module_utils._vault.resources._userpass_user import (
     UserpassUserResource)
 
-ARGSPEC = dict(
-    name=dict(type="str", required=True),
-    mount=dict(type="str", default="userpass"),
-    user_password=dict(type="str", no_log=True),
-    password_hash=dict(type="str", no_log=True),
-    update_password=dict(type="str", default="on_create", choices=["always", "on_create"], no_log=False),
-    state=dict(type="str", default="present", choices=["present", "absent"]),
-)
-ARGSPEC.update(copy.deepcopy(_token_fields.ARGSPEC))
-
 
 def main():
-    run_resource_module(UserpassUserResource, ARGSPEC, mutually_exclusive=[("user_password", "password_hash")])
+    run_resource_module(UserpassUserResource, UserpassUserResource.argspec, **UserpassUserResource.argspec_kwargs)
 
 
 if __name__ == "__main__":

@@ -332,6 +332,26 @@ class SecretsEngineResource(MountResource):
     protected = {"sys": "system", "cubbyhole": "cubbyhole", "identity": "identity"}
     auth = False
     noun = "engine type"
+    #: options of citadel.secrets.vault_secrets_engine (and of a ``secrets_engines`` entry of citadel.secrets.vault_config)
+    argspec = dict(
+        path=dict(type="str", required=True),
+        engine_type=dict(type="str", aliases=["type"]),
+        description=dict(type="str"),
+        default_lease_ttl=dict(type="raw"),
+        max_lease_ttl=dict(type="raw"),
+        options=dict(type="dict"),
+        audit_non_hmac_request_keys=dict(type="list", elements="str", no_log=False),
+        audit_non_hmac_response_keys=dict(type="list", elements="str", no_log=False),
+        listing_visibility=dict(type="str", choices=["unauth", "hidden"]),
+        passthrough_request_headers=dict(type="list", elements="str", no_log=False),
+        allowed_response_headers=dict(type="list", elements="str"),
+        local=dict(type="bool"),
+        seal_wrap=dict(type="bool"),
+        external_entropy_access=dict(type="bool"),
+        state=dict(type="str", default="present", choices=["present", "absent"]),
+    )
+    #: AnsibleModule arguments that go with ``argspec``
+    argspec_kwargs = dict(required_if=[("state", "present", ("engine_type",))])
 
 
 class AuthMethodResource(MountResource):
@@ -343,6 +363,27 @@ class AuthMethodResource(MountResource):
     protected = {"token": "token"}
     auth = True
     noun = "auth method type"
+    #: options of citadel.secrets.vault_auth_method (and of a ``auth_methods`` entry of citadel.secrets.vault_config)
+    argspec = dict(
+        path=dict(type="str", required=True),
+        method_type=dict(type="str", aliases=["type"]),
+        description=dict(type="str"),
+        default_lease_ttl=dict(type="raw"),
+        max_lease_ttl=dict(type="raw"),
+        options=dict(type="dict"),
+        audit_non_hmac_request_keys=dict(type="list", elements="str", no_log=False),
+        audit_non_hmac_response_keys=dict(type="list", elements="str", no_log=False),
+        listing_visibility=dict(type="str", choices=["unauth", "hidden"]),
+        passthrough_request_headers=dict(type="list", elements="str", no_log=False),
+        allowed_response_headers=dict(type="list", elements="str"),
+        token_type=dict(type="str", choices=["default-service", "default-batch", "service", "batch"], no_log=False),
+        local=dict(type="bool"),
+        seal_wrap=dict(type="bool"),
+        external_entropy_access=dict(type="bool"),
+        state=dict(type="str", default="present", choices=["present", "absent"]),
+    )
+    #: AnsibleModule arguments that go with ``argspec``
+    argspec_kwargs = dict(required_if=[("state", "present", ("method_type",))])
 
 
 KINDS = {"secret": SecretsEngineResource, "auth": AuthMethodResource}

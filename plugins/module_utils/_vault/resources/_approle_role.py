@@ -19,6 +19,7 @@ credential by itself (a login also needs a secret ID unless ``bind_secret_id`` i
 
 from __future__ import annotations
 
+import copy
 import ipaddress
 import re
 
@@ -75,6 +76,23 @@ class ApproleRoleResource(AuthRoleResource):
     method = "approle"
     types = ("approle",)
     default_mount = "approle"
+    #: options of citadel.secrets.vault_approle_role (and of a ``approle_roles`` entry of citadel.secrets.vault_config)
+    # no_log=False: settings whose names only look like secrets
+    argspec = dict(
+        name=dict(type="str", required=True),
+        mount=dict(type="str", default="approle"),
+        custom_role_id=dict(type="str"),
+        bind_secret_id=dict(type="bool", no_log=False),
+        secret_id_bound_cidrs=dict(type="list", elements="str", no_log=False),
+        secret_id_num_uses=dict(type="int", no_log=False),
+        secret_id_ttl=dict(type="raw", no_log=False),
+        local_secret_ids=dict(type="bool", no_log=False),
+        state=dict(type="str", default="present", choices=["present", "absent"]),
+    )
+    argspec.update(copy.deepcopy(_token_fields.ARGSPEC))
+    #: AnsibleModule arguments that go with ``argspec``
+    argspec_kwargs = {}
+
     DEFAULTS = dict(DEFAULTS, role_id=None)
 
     def validate(self):

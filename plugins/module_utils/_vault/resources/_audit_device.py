@@ -137,6 +137,17 @@ def check_option(device_type, key, value):
 class AuditDeviceResource(Resource):
     kind = "audit device"
     result_key = "audit_device"
+    #: options of citadel.secrets.vault_audit_device (and of a ``audit_devices`` entry of citadel.secrets.vault_config)
+    argspec = dict(
+        path=dict(type="str", required=True),
+        device_type=dict(type="str", aliases=["type"], choices=["file", "socket", "syslog"]),
+        description=dict(type="str"),
+        options=dict(type="dict"),
+        local=dict(type="bool"),
+        state=dict(type="str", default="present", choices=["present", "absent"]),
+    )
+    #: AnsibleModule arguments that go with ``argspec``
+    argspec_kwargs = dict(required_if=[("state", "present", ["device_type"])])
 
     @property
     def path(self):

@@ -172,6 +172,31 @@ class ConnectionResource(_DatabaseObject):
     collection = "config"
     result_key = "connection"
     secret_paths = ("password",)
+    #: options of citadel.secrets.vault_database_connection (and of a ``database_connections`` entry of citadel.secrets.vault_config)
+    argspec = dict(
+        mount=dict(type="str", default="database"),
+        name=dict(type="str", required=True),
+        plugin_name=dict(type="str"),
+        plugin_version=dict(type="str"),
+        connection_url=dict(type="str"),
+        username=dict(type="str"),
+        password=dict(type="str", no_log=True),
+        update_password=dict(type="str", default="on_create", choices=["always", "on_create"], no_log=False),
+        allowed_roles=dict(type="list", elements="str"),
+        verify_connection=dict(type="bool", default=True),
+        password_policy=dict(type="str", no_log=False),
+        root_rotation_statements=dict(type="raw"),
+        max_open_connections=dict(type="int"),
+        max_idle_connections=dict(type="int"),
+        max_connection_lifetime=dict(type="raw"),
+        username_template=dict(type="str"),
+        disable_escaping=dict(type="bool"),
+        password_authentication=dict(type="str", choices=["password", "scram-sha-256"], no_log=False),
+        rotate_root=dict(type="bool", default=False),
+        state=dict(type="str", default="present", choices=["present", "absent"]),
+    )
+    #: AnsibleModule arguments that go with ``argspec``
+    argspec_kwargs = {}
 
     def validate(self):
         p = self.params
@@ -329,6 +354,21 @@ class RoleResource(_DatabaseObject):
     kind = "database role"
     collection = "roles"
     result_key = "role"
+    #: options of citadel.secrets.vault_database_role (and of a ``database_roles`` entry of citadel.secrets.vault_config)
+    argspec = dict(
+        mount=dict(type="str", default="database"),
+        name=dict(type="str", required=True),
+        db_name=dict(type="str"),
+        creation_statements=dict(type="raw"),
+        revocation_statements=dict(type="raw"),
+        rollback_statements=dict(type="raw"),
+        renew_statements=dict(type="raw"),
+        default_ttl=dict(type="raw"),
+        max_ttl=dict(type="raw"),
+        state=dict(type="str", default="present", choices=["present", "absent"]),
+    )
+    #: AnsibleModule arguments that go with ``argspec``
+    argspec_kwargs = {}
 
     def validate(self):
         p = self.params
@@ -401,6 +441,19 @@ class StaticRoleResource(_DatabaseObject):
     collection = "static-roles"
     result_key = "static_role"
     secret_paths = ("password",)
+    #: options of citadel.secrets.vault_database_static_role (and of a ``database_static_roles`` entry of citadel.secrets.vault_config)
+    argspec = dict(
+        mount=dict(type="str", default="database"),
+        name=dict(type="str", required=True),
+        db_name=dict(type="str"),
+        username=dict(type="str"),
+        rotation_period=dict(type="raw"),
+        rotation_statements=dict(type="raw"),
+        rotate=dict(type="bool", default=False),
+        state=dict(type="str", default="present", choices=["present", "absent"]),
+    )
+    #: AnsibleModule arguments that go with ``argspec``
+    argspec_kwargs = {}
 
     def validate(self):
         p = self.params

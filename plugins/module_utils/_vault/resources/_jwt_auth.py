@@ -21,9 +21,11 @@ compared as JSON; leeways are seconds, ``-1`` meaning none.
 
 from __future__ import annotations
 
+import copy
 import re
 
 from ansible_collections.citadel.secrets.plugins.module_utils._errors import OptionError
+from ansible_collections.citadel.secrets.plugins.module_utils._vault import _token_fields
 from ansible_collections.citadel.secrets.plugins.module_utils._vault.resources._auth_common import (
     AuthConfigResource, AuthRoleResource, json_value, leeway, pem, pem_list, sorted_strings)
 
@@ -55,6 +57,27 @@ class JwtAuthConfigResource(AuthConfigResource):
     default_mount = "jwt"
     secret = "oidc_client_secret"
     read_only = ("status", "oidc_client_secret")
+    #: options of citadel.secrets.vault_jwt_auth (and of a ``jwt_auth_configs`` entry of citadel.secrets.vault_config)
+    argspec = dict(
+        mount=dict(type="str", default="jwt"),
+        oidc_discovery_url=dict(type="str"),
+        oidc_discovery_ca_pem=dict(type="str"),
+        oidc_client_id=dict(type="str"),
+        oidc_client_secret=dict(type="str", no_log=True),
+        update_secret=dict(type="str", default="on_create", choices=["always", "on_create"]),
+        oidc_response_mode=dict(type="str", choices=[""] + list(RESPONSE_MODES)),
+        oidc_response_types=dict(type="list", elements="str", choices=list(RESPONSE_TYPES)),
+        jwks_url=dict(type="str"),
+        jwks_ca_pem=dict(type="str"),
+        jwt_validation_pubkeys=dict(type="list", elements="str"),
+        jwt_supported_algs=dict(type="list", elements="str", choices=list(SIGNING_ALGS)),
+        bound_issuer=dict(type="str"),
+        default_role=dict(type="str"),
+        namespace_in_state=dict(type="bool"),
+        provider_config=dict(type="dict"),
+    )
+    #: AnsibleModule arguments that go with ``argspec``
+    argspec_kwargs = dict(mutually_exclusive=[("oidc_discovery_url", "jwks_url", "jwt_validation_pubkeys")])
 
     def normalise(self, data):
         state = {key: str(data.get(key) or "") for key in CONFIG_STRINGS}
@@ -136,6 +159,30 @@ class JwtAuthRoleResource(AuthRoleResource):
     method = "jwt"
     types = TYPES
     default_mount = "jwt"
+    #: options of citadel.secrets.vault_jwt_auth_role (and of a ``jwt_auth_roles`` entry of citadel.secrets.vault_config)
+    argspec = dict(
+        name=dict(type="str", required=True),
+        mount=dict(type="str", default="jwt"),
+        role_type=dict(type="str", choices=list(ROLE_TYPES)),
+        bound_audiences=dict(type="list", elements="str"),
+        bound_subject=dict(type="str"),
+        bound_claims=dict(type="dict"),
+        bound_claims_type=dict(type="str", choices=list(BOUND_CLAIMS_TYPES)),
+        claim_mappings=dict(type="dict"),
+        user_claim=dict(type="str"),
+        groups_claim=dict(type="str"),
+        allowed_redirect_uris=dict(type="list", elements="str"),
+        oidc_scopes=dict(type="list", elements="str"),
+        verbose_oidc_logging=dict(type="bool"),
+        clock_skew_leeway=dict(type="raw"),
+        expiration_leeway=dict(type="raw"),
+        not_before_leeway=dict(type="raw"),
+        state=dict(type="str", default="present", choices=["present", "absent"]),
+    )
+    argspec.update(copy.deepcopy(_token_fields.ARGSPEC))
+    #: AnsibleModule arguments that go with ``argspec``
+    argspec_kwargs = {}
+
     #: what the server stores for a new role when a field is not given
     DEFAULTS = {
         "role_type": "oidc", "bound_audiences": [], "bound_subject": "", "bound_claims": {},

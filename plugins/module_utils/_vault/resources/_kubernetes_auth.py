@@ -17,9 +17,11 @@ Role state: the service-account bindings below plus the ``token_*`` fields of ``
 
 from __future__ import annotations
 
+import copy
 import re
 
 from ansible_collections.citadel.secrets.plugins.module_utils._errors import OptionError
+from ansible_collections.citadel.secrets.plugins.module_utils._vault import _token_fields
 from ansible_collections.citadel.secrets.plugins.module_utils._vault.resources._auth_common import (
     AuthConfigResource, AuthRoleResource, pem, pem_list, sorted_strings)
 
@@ -34,6 +36,20 @@ class KubernetesAuthConfigResource(AuthConfigResource):
     default_mount = "kubernetes"
     secret = "token_reviewer_jwt"
     read_only = ("token_reviewer_jwt_set", "token_reviewer_jwt")
+    #: options of citadel.secrets.vault_kubernetes_auth (and of a ``kubernetes_auth_configs`` entry of citadel.secrets.vault_config)
+    argspec = dict(
+        mount=dict(type="str", default="kubernetes"),
+        kubernetes_host=dict(type="str"),
+        kubernetes_ca_cert=dict(type="str"),
+        token_reviewer_jwt=dict(type="str", no_log=True),
+        update_secret=dict(type="str", default="on_create", choices=["always", "on_create"]),
+        pem_keys=dict(type="list", elements="str", no_log=False),
+        issuer=dict(type="str"),
+        disable_iss_validation=dict(type="bool"),
+        disable_local_ca_jwt=dict(type="bool"),
+    )
+    #: AnsibleModule arguments that go with ``argspec``
+    argspec_kwargs = {}
 
     def normalise(self, data):
         state = {
@@ -105,6 +121,21 @@ class KubernetesAuthRoleResource(AuthRoleResource):
     method = "kubernetes"
     types = TYPES
     default_mount = "kubernetes"
+    #: options of citadel.secrets.vault_kubernetes_auth_role (and of a ``kubernetes_auth_roles`` entry of citadel.secrets.vault_config)
+    argspec = dict(
+        name=dict(type="str", required=True),
+        mount=dict(type="str", default="kubernetes"),
+        bound_service_account_names=dict(type="list", elements="str"),
+        bound_service_account_namespaces=dict(type="list", elements="str"),
+        bound_service_account_namespace_selector=dict(type="str"),
+        audience=dict(type="str"),
+        alias_name_source=dict(type="str", choices=list(ALIAS_NAME_SOURCES)),
+        state=dict(type="str", default="present", choices=["present", "absent"]),
+    )
+    argspec.update(copy.deepcopy(_token_fields.ARGSPEC))
+    #: AnsibleModule arguments that go with ``argspec``
+    argspec_kwargs = {}
+
     DEFAULTS = {
         "bound_service_account_names": [], "bound_service_account_namespaces": [],
         "bound_service_account_namespace_selector": "", "audience": "", "alias_name_source": "serviceaccount_uid",

@@ -37,6 +37,16 @@ def normalise(mount, data):
 class KvEngineConfigResource(Resource):
     kind = "KV engine configuration"
     result_key = "config"
+    #: options of citadel.secrets.vault_kv_engine_config (and of a ``kv_engine_configs`` entry of citadel.secrets.vault_config)
+    argspec = dict(
+        mount=dict(type="str", required=True),
+        max_versions=dict(type="int"),
+        cas_required=dict(type="bool"),
+        delete_version_after=dict(type="raw"),
+        metadata_cas_required=dict(type="bool"),
+    )
+    #: AnsibleModule arguments that go with ``argspec``
+    argspec_kwargs = {}
 
     @property
     def mount(self):

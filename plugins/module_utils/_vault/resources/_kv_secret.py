@@ -165,6 +165,24 @@ class KvSecretResource(Resource):
     kind = "KV secret"
     result_key = "metadata"
     secret_paths = ("data.*",)
+    #: options of citadel.secrets.vault_kv_secret (and of a ``kv_secrets`` entry of citadel.secrets.vault_config)
+    argspec = dict(
+        mount=dict(type="str", default="secret"),
+        path=dict(type="str", required=True),
+        data=dict(type="dict", no_log=True),
+        cas=dict(type="int"),
+        max_versions=dict(type="int"),
+        cas_required=dict(type="bool"),
+        delete_version_after=dict(type="raw"),
+        custom_metadata=dict(type="dict"),
+        versions=dict(type="list", elements="int"),
+        destroy=dict(type="bool", default=False),
+        purge=dict(type="bool", default=False),
+        undelete_versions=dict(type="list", elements="int"),
+        state=dict(type="str", default="present", choices=["present", "absent"]),
+    )
+    #: AnsibleModule arguments that go with ``argspec``
+    argspec_kwargs = {}
 
     def __init__(self, params, client=None):
         super().__init__(params, client)

@@ -76,6 +76,57 @@ def normalise_role(data):
 class PkiRoleResource(Resource):
     kind = "PKI role"
     result_key = "role"
+    #: options of citadel.secrets.vault_pki_role (and of a ``pki_roles`` entry of citadel.secrets.vault_config)
+    argspec = dict(
+        mount=dict(type="str", default="pki"),
+        name=dict(type="str", required=True),
+        issuer_ref=dict(type="str"),
+        ttl=dict(type="raw"),
+        max_ttl=dict(type="raw"),
+        not_before_duration=dict(type="raw"),
+        allowed_domains=dict(type="list", elements="str"),
+        allowed_domains_template=dict(type="bool"),
+        allow_bare_domains=dict(type="bool"),
+        allow_subdomains=dict(type="bool"),
+        allow_glob_domains=dict(type="bool"),
+        allow_wildcard_certificates=dict(type="bool"),
+        allow_any_name=dict(type="bool"),
+        allow_localhost=dict(type="bool"),
+        enforce_hostnames=dict(type="bool"),
+        allow_ip_sans=dict(type="bool"),
+        allowed_uri_sans=dict(type="list", elements="str"),
+        allowed_uri_sans_template=dict(type="bool"),
+        allowed_other_sans=dict(type="list", elements="str"),
+        server_flag=dict(type="bool"),
+        client_flag=dict(type="bool"),
+        code_signing_flag=dict(type="bool"),
+        email_protection_flag=dict(type="bool"),
+        key_type=dict(type="str", choices=["rsa", "ec", "ed25519", "any"], no_log=False),
+        key_bits=dict(type="int", no_log=False),
+        signature_bits=dict(type="int"),
+        use_pss=dict(type="bool"),
+        key_usage=dict(type="list", elements="str", no_log=False),
+        ext_key_usage=dict(type="list", elements="str", no_log=False),
+        ext_key_usage_oids=dict(type="list", elements="str", no_log=False),
+        use_csr_common_name=dict(type="bool"),
+        use_csr_sans=dict(type="bool"),
+        organization=dict(type="list", elements="str"),
+        ou=dict(type="list", elements="str"),
+        country=dict(type="list", elements="str"),
+        locality=dict(type="list", elements="str"),
+        province=dict(type="list", elements="str"),
+        street_address=dict(type="list", elements="str"),
+        postal_code=dict(type="list", elements="str"),
+        generate_lease=dict(type="bool"),
+        no_store=dict(type="bool"),
+        require_cn=dict(type="bool"),
+        cn_validations=dict(type="list", elements="str"),
+        basic_constraints_valid_for_non_ca=dict(type="bool"),
+        policy_identifiers=dict(type="list", elements="str"),
+        state=dict(type="str", default="present", choices=["present", "absent"]),
+    )
+    #: AnsibleModule arguments that go with ``argspec``
+    argspec_kwargs = {}
 
     def __init__(self, params, client=None):
         super().__init__(params, client)

@@ -75,6 +75,15 @@ def check_syntax(text, name):
 class PolicyResource(Resource):
     kind = "policy"
     result_key = "policy"
+    #: options of citadel.secrets.vault_policy (and of a ``policies`` entry of citadel.secrets.vault_config)
+    argspec = dict(
+        name=dict(type="str", required=True),
+        rules=dict(type="str"),
+        rules_file=dict(type="path"),
+        state=dict(type="str", default="present", choices=["present", "absent"]),
+    )
+    #: AnsibleModule arguments that go with ``argspec``
+    argspec_kwargs = dict(mutually_exclusive=[("rules", "rules_file")])
 
     @property
     def name(self):

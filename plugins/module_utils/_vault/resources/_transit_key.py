@@ -101,6 +101,25 @@ def check_transit_mount(client, mount):
 class TransitKeyResource(Resource):
     kind = "transit key"
     result_key = "key"
+    #: options of citadel.secrets.vault_transit_key (and of a ``transit_keys`` entry of citadel.secrets.vault_config)
+    argspec = dict(
+        mount=dict(type="str", default="transit"),
+        name=dict(type="str", required=True),
+        type=dict(type="str", choices=list(KEY_TYPES)),
+        key_size=dict(type="int"),
+        derived=dict(type="bool"),
+        convergent_encryption=dict(type="bool"),
+        exportable=dict(type="bool"),
+        allow_plaintext_backup=dict(type="bool"),
+        deletion_allowed=dict(type="bool"),
+        min_decryption_version=dict(type="int"),
+        min_encryption_version=dict(type="int"),
+        auto_rotate_period=dict(type="raw"),
+        rotate=dict(type="bool", default=False),
+        state=dict(type="str", default="present", choices=["present", "absent"]),
+    )
+    #: AnsibleModule arguments that go with ``argspec``
+    argspec_kwargs = {}
 
     def __init__(self, params, client=None):
         super().__init__(params, client)

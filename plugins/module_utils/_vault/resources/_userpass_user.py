@@ -11,6 +11,7 @@ only. Both servers lower-case user names, so ``Alice`` and ``alice`` are the sam
 
 from __future__ import annotations
 
+import copy
 import re
 
 from ansible_collections.citadel.secrets.plugins.module_utils._errors import OptionError
@@ -31,6 +32,18 @@ class UserpassUserResource(AuthRoleResource):
     types = ("userpass",)
     default_mount = "userpass"
     secret_paths = ("password",)
+    #: options of citadel.secrets.vault_userpass_user (and of a ``userpass_users`` entry of citadel.secrets.vault_config)
+    argspec = dict(
+        name=dict(type="str", required=True),
+        mount=dict(type="str", default="userpass"),
+        user_password=dict(type="str", no_log=True),
+        password_hash=dict(type="str", no_log=True),
+        update_password=dict(type="str", default="on_create", choices=["always", "on_create"], no_log=False),
+        state=dict(type="str", default="present", choices=["present", "absent"]),
+    )
+    argspec.update(copy.deepcopy(_token_fields.ARGSPEC))
+    #: AnsibleModule arguments that go with ``argspec``
+    argspec_kwargs = dict(mutually_exclusive=[("user_password", "password_hash")])
 
     def __init__(self, params, client=None):
         super().__init__(params, client)
