@@ -102,6 +102,13 @@ build-check: build
 demo: venv collection-tree
 	scripts/demo.sh
 
+# Posture audit of the demo server: playbooks/demo.yml configures it, playbooks/audit.yml audits it; prints the
+# Markdown report and writes posture-report.{md,html,json} to AUDIT_DIR.
+AUDIT_DIR ?= $(BUILD)/audit-demo
+.PHONY: audit-demo
+audit-demo: venv collection-tree
+	AUDIT_DIR=$(AUDIT_DIR) scripts/audit-demo.sh
+
 # Benchmarks print ratios against the baselines named in the issues; see bench/README.md.
 bench: venv
 	$(BIN)/python bench/lookups.py

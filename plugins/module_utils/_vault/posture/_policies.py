@@ -12,9 +12,9 @@ Rules (a stanza with ``deny`` grants nothing and is never flagged):
 
 - ``policy.sudo``: ``sudo`` anywhere: critical on a broad path, high with write capabilities, else medium
   (read-only sudo is what an auditor needs on ``auth/token/accessors`` and ``sys/config/state/sanitized``).
-- ``policy.broad_path``: a glob whose literal prefix names fewer than two path segments (``*``, ``sys/*``,
-  ``secret/*``, ``+/data/x``): high with write capabilities, medium with read/list only. ``cubbyhole/`` is
-  per token and never broad.
+- ``policy.broad_path``: a glob that names fewer than two path segments literally (``*``, ``sys/*``,
+  ``secret/*``, ``secret/+/*``): high with write capabilities (``sudo`` included), medium with read/list only.
+  ``cubbyhole/`` is per token and never broad.
 - ``policy.privileged_path``: write capabilities on an endpoint that lets a token widen its own rights or
   blind the audit trail (ACL policies, auth methods, mounts, audit devices, raw storage, root generation).
 """
@@ -165,14 +165,13 @@ def glob_regex(path):
 
 
 def is_broad(path):
-    """A glob whose literal prefix names fewer than two complete path segments."""
+    """A glob that names fewer than two path segments literally (``*``, ``sys/*``, ``secret/+/*``)."""
     if "*" not in path and "+" not in path:
         return False
     if path.startswith(PER_TOKEN):
         return False
-    prefix = re.split(r"[*+]", path, maxsplit=1)[0]
-    complete = [part for part in prefix.split("/")[:-1] if part]
-    return len(complete) < 2
+    literal = [part for part in path.split("/") if part and "*" not in part and "+" not in part]
+    return len(literal) < 2
 
 
 def analyse(name, text):

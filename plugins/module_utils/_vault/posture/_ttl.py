@@ -71,14 +71,17 @@ def mount_class(kind, mount_type):
 
 
 def human(seconds):
-    """``28800`` is ``8h``, ``5400`` is ``1h30m``, ``315360000`` is ``3650d``; ``None`` is ``unlimited``."""
+    """``28800`` is ``8h``, ``5400`` is ``1h30m``, ``259200`` is ``72h``, ``315360000`` is ``3650d`` (days from a
+    week up); ``None`` is ``unlimited``."""
     if seconds is None:
         return "unlimited"
     seconds = int(seconds)
     if seconds == 0:
         return "0s"
     parts = []
-    for unit, size in (("d", 86400), ("h", 3600), ("m", 60), ("s", 1)):
+    units = (("d", 86400), ("h", 3600), ("m", 60), ("s", 1)) if seconds >= 7 * 86400 else \
+        (("h", 3600), ("m", 60), ("s", 1))
+    for unit, size in units:
         if seconds >= size:
             parts.append("%d%s" % (seconds // size, unit))
             seconds %= size
