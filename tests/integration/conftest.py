@@ -21,6 +21,7 @@ from servers.openbao_tls import openbao_tls  # noqa: F401  pylint: disable=unuse
 from servers.tokenreview import kubernetes_api  # noqa: F401  pylint: disable=unused-import
 from servers.moto import moto  # noqa: F401  pylint: disable=unused-import
 from servers.postgres import postgres  # noqa: F401  pylint: disable=unused-import
+from servers.raft_cluster import raft_cluster  # noqa: F401  pylint: disable=unused-import
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 TARGETS = os.path.join(os.path.dirname(os.path.abspath(__file__)), "targets")
@@ -53,6 +54,18 @@ def canaries():
             for name in ("password", "api_key", "token", "secret_id", "extra")}
 
 
+def registered_canaries(directory):
+    """Secrets a target created while it ran (unseal keys, a root token): files in ``$CITADEL_TEST_CANARY_DIR``
+    holding one value a line, scanned for like the planted canaries in every output from then on."""
+    found = {}
+    for name in sorted(os.listdir(directory)) if os.path.isdir(directory) else ():
+        with open(os.path.join(directory, name)) as handle:
+            for number, value in enumerate(handle.read().split("\n"), start=1):
+                if len(value.strip()) >= 8:
+                    found["%s:%d" % (name, number)] = value.strip()
+    return found
+
+
 class TargetRun:
     def __init__(self, rc, output, log_path):
         self.rc, self.output, self.log_path = rc, output, log_path
@@ -73,6 +86,7 @@ def run_target(openbao, collections_path, canaries, tmp_path_factory, request):
     vars_file = workdir / "canaries.json"
     vars_file.write_text(json.dumps(canaries))
     os.chmod(vars_file, 0o600)
+    os.makedirs(workdir / "canaries.d", mode=0o700)
     os.makedirs(OUTPUT, exist_ok=True)
 
     def run(target, extra_env=None, extra_vars=None, check=False, playbook="main.yml"):
@@ -93,7 +107,7 @@ def run_target(openbao, collections_path, canaries, tmp_path_factory, request):
             ANSIBLE_LOCALHOST_WARNING="false", ANSIBLE_INVENTORY_UNPARSED_WARNING="false",
             ANSIBLE_RETRY_FILES_ENABLED="false", ANSIBLE_HOME=str(workdir / "ansible-home"),
             VAULT_ADDR=openbao.addr, VAULT_TOKEN=openbao.token,
-            CITADEL_TEST_WORKDIR=str(workdir),
+            CITADEL_TEST_WORKDIR=str(workdir), CITADEL_TEST_CANARY_DIR=str(workdir / "canaries.d"),
         )
         if target.startswith("vault_database"):  # PostgreSQL, started on first use; password = canary_password
             env.update(request.getfixturevalue("postgres").env())
@@ -108,6 +122,8 @@ def run_target(openbao, collections_path, canaries, tmp_path_factory, request):
             env.update(request.getfixturevalue("moto").env())
         if target.startswith(("vault_kubernetes_auth", "vault_jwt_auth")):  # TokenReview + OIDC issuer stand-in
             env.update(request.getfixturevalue("kubernetes_api").env())
+        if target.startswith("vault_cluster_"):  # a 3-node OpenBao Raft cluster (TLS, not dev mode), lazily started
+            env.update(request.getfixturevalue("raft_cluster").env())
         if target.startswith("auth_cert"):  # a second OpenBao with a TLS listener, for certificate logins
             env.update(request.getfixturevalue("openbao_tls").env())
         env.update(extra_env or {})
@@ -117,7 +133,8 @@ def run_target(openbao, collections_path, canaries, tmp_path_factory, request):
         log_path = os.path.join(OUTPUT, "%s%s.log" % (target, "-check" if check else ""))
         with open(log_path, "w") as handle:
             handle.write(proc.stdout)
-        leaked = [name for name, value in canaries.items() if value in proc.stdout]
+        scanned = dict(canaries, **registered_canaries(workdir / "canaries.d"))
+        leaked = [name for name, value in scanned.items() if value in proc.stdout]
         assert not leaked, "secret values %s leaked into the output of %s (see %s)" % (leaked, target, log_path)
         return TargetRun(proc.returncode, proc.stdout, log_path)
 

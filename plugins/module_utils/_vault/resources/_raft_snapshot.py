@@ -1,0 +1,168 @@
+# -*- coding: utf-8 -*-
+# Copyright: citadel.secrets contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Raft snapshots: save one to a file (``GET sys/storage/raft/snapshot``) or restore one from a file
+(``POST sys/storage/raft/snapshot``, or ``snapshot-force`` for a snapshot of another cluster).
+
+A snapshot holds the whole encrypted data set and the keyring, so its bytes never enter a result or a
+message: it is streamed to a temporary file (mode 0600) next to ``dest`` and renamed into place, and a
+restore streams ``src`` to the server. Results carry the path, size and SHA-256.
+
+Save state: ``{"path", "exists", "mode", "size", "sha256"}`` (``sha256`` is ``(new)`` for a planned save).
+Restore state: ``{"path", "size", "sha256", "restored"}``; a restore is always a change.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import stat
+import tempfile
+
+try:
+    import requests
+except ImportError:  # the Vault client reports the missing library before any of this runs
+    requests = None
+
+from ansible_collections.citadel.secrets.plugins.module_utils._errors import (
+    BackendUnavailable, CitadelError, OptionError)
+from ansible_collections.citadel.secrets.plugins.module_utils._reconcile import Resource
+from ansible_collections.citadel.secrets.plugins.module_utils._vault import _sys
+from ansible_collections.citadel.secrets.plugins.module_utils._vault._errors import VaultApiError
+
+PATH = "sys/storage/raft/snapshot"
+GZIP_MAGIC = b"\x1f\x8b"
+NEW = "(new)"
+CHUNK = 1 << 20
+
+
+def _file_facts(path):
+    digest, size = hashlib.sha256(), 0
+    with open(path, "rb") as handle:
+        for block in iter(lambda: handle.read(CHUNK), b""):
+            digest.update(block)
+            size += len(block)
+    return {"size": size, "sha256": digest.hexdigest()}
+
+
+class RaftSnapshotResource(Resource):
+    kind = "Raft snapshot"
+    result_key = "snapshot"
+
+    @property
+    def name(self):
+        p = self.params
+        return "Raft snapshot %s %s" % ("to" if p.get("dest") else "from", p.get("dest") or p.get("src"))
+
+    @property
+    def saving(self):
+        return bool(self.params.get("dest"))
+
+    def validate(self):
+        p = self.params
+        if self.saving:
+            if p.get("force"):
+                raise OptionError("force applies to a restore (src); it has no meaning when saving to dest")
+            dest = p["dest"]
+            if os.path.isdir(dest):
+                raise OptionError("dest %s is a directory; give the path of the snapshot file" % dest)
+            parent = os.path.dirname(os.path.abspath(dest))
+            if not os.path.isdir(parent):
+                raise OptionError("dest: the directory %s does not exist on the host running the module" % parent)
+            return
+        src = p["src"]
+        if not os.path.isfile(src):
+            raise OptionError("src %s is not a file on the host running the module" % src)
+        try:
+            with open(src, "rb") as handle:
+                magic = handle.read(2)
+        except OSError as exc:
+            raise OptionError("src %s cannot be read: %s" % (src, exc.strerror))
+        if magic != GZIP_MAGIC:
+            raise OptionError("src %s is not a Raft snapshot (a snapshot is a gzip archive)" % src)
+
+    # -- read and plan ----------------------------------------------------------------------------
+    def read(self):
+        if self.saving:
+            path = self.params["dest"]
+            if not os.path.exists(path):
+                return {"path": path, "exists": False}
+            st = os.stat(path)
+            return {"path": path, "exists": True, "mode": "%04o" % stat.S_IMODE(st.st_mode), "size": st.st_size,
+                    "sha256": _file_facts(path)["sha256"]}
+        self._check_active_node()
+        state = {"path": self.params["src"], "restored": False}
+        state.update(_file_facts(self.params["src"]))
+        return state
+
+    def _check_active_node(self):
+        """A restore must reach the active node: OpenBao answers 204 to a restore sent to a standby, then fails
+        it in the background ("node is not the leader") and leaves that standby sealed."""
+        found = _sys.leader(self.client)
+        if found["ha_enabled"] and not found["is_self"]:
+            active = " (%s)" % found["leader_address"] if found["leader_address"] else ""
+            raise CitadelError("url %s points at a standby node; a snapshot must be restored on the active node%s. "
+                               "(OpenBao accepts a restore on a standby, fails it in the background and leaves the "
+                               "standby sealed.)" % (self.client.settings.url, active))
+
+    def target(self, current, state):
+        if not self.saving:
+            return dict(current, restored=True)
+        if current["exists"] and not self.params.get("overwrite"):
+            return current
+        return {"path": current["path"], "exists": True, "mode": "0600", "size": NEW, "sha256": NEW}
+
+    def differs(self, current, target):
+        return self.saving is False or current != target
+
+    # -- apply ------------------------------------------------------------------------------------
+    def apply(self, current, target):
+        return self._save() if self.saving else self._restore(target)
+
+    def _request(self, method, path, **kwargs):
+        try:
+            response = self.client.hvac.adapter.request(method, "/v1/" + path, raise_exception=False, **kwargs)
+        except requests.exceptions.RequestException as exc:
+            raise BackendUnavailable("%s %s failed: cannot reach %s: %s"
+                                     % (method, path, self.client.settings.url, type(exc).__name__))
+        if response.status_code >= 400:
+            raise VaultApiError.from_response(method, path, response)
+        return response
+
+    def _save(self):
+        dest = self.params["dest"]
+        fd, tmp = tempfile.mkstemp(prefix=".%s." % os.path.basename(dest), dir=os.path.dirname(os.path.abspath(dest)))
+        try:
+            os.fchmod(fd, 0o600)
+            with os.fdopen(fd, "wb") as handle:
+                response = self._request("GET", PATH, stream=True)
+                with response:
+                    for block in response.iter_content(CHUNK):
+                        handle.write(block)
+                handle.flush()
+                os.fsync(handle.fileno())
+            with open(tmp, "rb") as handle:
+                if handle.read(2) != GZIP_MAGIC:
+                    raise CitadelError("the server's answer to GET %s is not a snapshot archive" % PATH)
+            os.rename(tmp, dest)
+        except BaseException:
+            if os.path.exists(tmp):
+                os.unlink(tmp)
+            raise
+        state = {"path": dest, "exists": True, "mode": "0600"}
+        state.update(_file_facts(dest))
+        return state
+
+    def _restore(self, target):
+        path = PATH + ("-force" if self.params.get("force") else "")
+        with open(self.params["src"], "rb") as handle:
+            with _sys.single_attempt(self.client):
+                try:
+                    self._request("POST", path, data=handle, headers={"Content-Type": "application/octet-stream"})
+                except VaultApiError as exc:
+                    hint = ""
+                    if not self.params.get("force") and "keyring" in exc.msg.lower():
+                        hint = (" The snapshot was taken on another cluster: restoring it needs force: true, and "
+                                "afterwards this cluster is unsealed with that cluster's keys.")
+                    raise CitadelError(exc.msg + hint, status=exc.status, path=path)
+        return target
