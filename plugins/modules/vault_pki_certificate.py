@@ -156,6 +156,8 @@ notes:
   - To tell which CA signs now, the module reads the role's C(issuer_ref) and that issuer's certificate
     (C(<mount>/issuer/<ref>/json)). A token that may not read the role makes it assume the mount's default issuer.
     Both OpenBao and HashiCorp Vault (1.11 and later) serve these paths.
+  - The token needs C(update) on C(<mount>/issue/<pki_role>) (or C(<mount>/issuer/<issuer_ref>/issue/<pki_role>)),
+    and C(update) on C(<mount>/revoke) for O(revoke=true). It is not required to read the role or list the issuers.
   - The server's warnings (for example a O(ttl) capped by the role's C(max_ttl)) are shown as task warnings.
 seealso:
   - module: citadel.secrets.vault_pki_role
