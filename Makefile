@@ -31,13 +31,14 @@ SANITY_ARGS ?=
 # System packages the integration tests need: PostgreSQL (server binaries) for the database secrets targets.
 SYSTEM_PACKAGES := postgresql
 
-.PHONY: help venv system-deps test unit integration sanity lint build build-check collection-tree demo bench changelog-lint clean distclean
+.PHONY: help venv system-deps molecule molecule-deps test unit integration sanity lint build build-check collection-tree demo bench changelog-lint clean distclean
 
 help:
 	@echo 'make demo          run playbooks/demo.yml twice against a throwaway OpenBao dev server'
 	@echo 'make test          unit, build-check, integration, sanity, lint'
 	@echo 'make unit | integration | sanity | lint | build | build-check | changelog-lint | bench | clean'
 	@echo 'make system-deps   install the system packages the integration tests need (apt-get, as root)'
+	@echo 'make molecule      molecule scenarios (podman); make molecule-deps installs podman and builds the image'
 
 venv: $(STAMP)
 
@@ -49,7 +50,7 @@ $(STAMP): requirements.txt requirements-test.txt
 	$(BIN)/python -m pip install --quiet -r requirements.txt -r requirements-test.txt
 	@touch $@
 
-test: unit build-check integration sanity lint
+test: unit build-check integration sanity lint molecule
 
 unit: venv
 	$(BIN)/pytest -q tests/unit
@@ -66,6 +67,51 @@ system-deps:
 		echo "PostgreSQL server binaries are missing: run 'sudo apt-get install -y $(SYSTEM_PACKAGES)'" \
 			"(or 'sudo make system-deps'); without them the database integration targets are skipped (and fail when CI is set)" >&2; \
 	fi
+
+# --- Molecule (roles) ---------------------------------------------------------------------------------------
+# One scenario per role, on podman instances with systemd as PID 1. podman, runc (crun fails on these machines)
+# and debootstrap come from Debian (apt-get, as root); molecule/containers.conf selects runc and the ulimits.
+# No container registry is reachable: molecule/build-image.sh builds the Debian image with debootstrap once and
+# podman keeps it. The podman driver needs the containers.podman collection (its playbooks and connection
+# plugin), taken from the pinned `ansible` wheel on PyPI into the venv: Galaxy is not reachable either.
+MOLECULE_PACKAGES := podman runc debootstrap uidmap slirp4netns
+MOLECULE_IMAGE := localhost/citadel-molecule-debian:bookworm
+MOLECULE_ANSIBLE_WHEEL := ansible==12.3.0
+MOLECULE_COLLECTIONS := $(VENV)/share/citadel-molecule
+MOLECULE_SCENARIOS ?= vault_server
+MOLECULE_ENV := CONTAINERS_CONF=$(CURDIR)/molecule/containers.conf \
+	ANSIBLE_COLLECTIONS_PATH=$(BUILD):$(MOLECULE_COLLECTIONS)
+
+molecule-deps: venv
+	@if ! command -v podman >/dev/null || ! command -v runc >/dev/null || ! command -v debootstrap >/dev/null; then \
+		if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+			echo "installing $(MOLECULE_PACKAGES) with apt-get"; \
+			apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
+				$(MOLECULE_PACKAGES) >/dev/null; \
+		else \
+			echo "podman, runc and debootstrap are missing: run 'sudo apt-get install -y $(MOLECULE_PACKAGES)'" >&2; \
+			exit 1; \
+		fi; \
+	fi
+	@if [ ! -f $(MOLECULE_COLLECTIONS)/ansible_collections/containers/podman/MANIFEST.json ]; then \
+		echo "extracting containers.podman from $(MOLECULE_ANSIBLE_WHEEL)"; \
+		tmp=$$(mktemp -d) && trap 'rm -rf "$$tmp"' EXIT && \
+		$(BIN)/python -m pip download --quiet --no-deps --dest "$$tmp" '$(MOLECULE_ANSIBLE_WHEEL)' && \
+		$(BIN)/python -c 'import sys, zipfile; z = zipfile.ZipFile(sys.argv[1]); \
+			z.extractall(sys.argv[2], [n for n in z.namelist() if n.startswith("ansible_collections/containers/podman/")])' \
+			"$$tmp"/ansible-*.whl $(MOLECULE_COLLECTIONS); \
+	fi
+	$(MOLECULE_ENV) molecule/build-image.sh $(MOLECULE_IMAGE)
+	@$(MOLECULE_ENV) podman network exists citadel-molecule-vault \
+		|| $(MOLECULE_ENV) podman network create --subnet 10.89.77.0/24 citadel-molecule-vault >/dev/null
+
+# Each scenario: destroy, syntax, create, converge, idempotence, side_effect, verify, destroy (timed).
+molecule: molecule-deps collection-tree
+	@for s in $(MOLECULE_SCENARIOS); do \
+		start=$$(date +%s); \
+		$(MOLECULE_ENV) $(BIN)/molecule test --scenario-name "$$s" || exit 1; \
+		echo "molecule scenario $$s passed in $$(( $$(date +%s) - start )) s"; \
+	done
 
 integration: venv collection-tree system-deps
 	$(BIN)/pytest -q tests/integration
