@@ -17,12 +17,28 @@ States are plain, normalised dicts (TTLs in seconds, sorted lists), which keeps 
 from __future__ import annotations
 
 from ansible_collections.citadel.secrets.plugins.module_utils import _redact
+from ansible_collections.citadel.secrets.plugins.module_utils._errors import CitadelError, PartialApplyError
 
 
 def changes(current, desired):
     """Keys of ``desired`` whose value differs from ``current`` (keys the user did not set are not compared)."""
     current = current or {}
     return {key: value for key, value in desired.items() if current.get(key) != value}
+
+
+def run_steps(name, steps, outcome="changed"):
+    """Run ``(label, callable)`` write steps in order. A failure after the first success becomes a
+    ``PartialApplyError`` saying which steps were applied and which were not; rerunning the task finishes."""
+    done = []
+    for index, (label, step) in enumerate(steps):
+        try:
+            step()
+        except CitadelError as exc:
+            if not done:
+                raise
+            raise PartialApplyError("%s was only partly %s" % (name, outcome), done,
+                                    [pending for pending, dummy in steps[index:]], exc.msg)
+        done.append(label)
 
 
 class Resource:
@@ -96,6 +112,10 @@ class Resource:
     def present(self, state):
         """The object as returned to the user (secrets masked)."""
         return _redact.mask(state, self.secret_paths)
+
+    def run_steps(self, steps):
+        """``run_steps`` for a write made of several requests (see the module function)."""
+        run_steps(self.name, steps)
 
     def extra_result(self, current, target, changed):
         """Additional result keys (e.g. a KV version); default none."""

@@ -22,7 +22,7 @@ from ansible.module_utils.basic import env_fallback
 
 from ansible_collections.citadel.secrets.plugins.module_utils import _module, _redact
 from ansible_collections.citadel.secrets.plugins.module_utils._errors import (
-    BackendUnavailable, CitadelError, OptionError, PartialApplyError)
+    BackendUnavailable, CitadelError, OptionError)
 
 try:
     import boto3
@@ -326,19 +326,6 @@ def tag_steps(call, id_args, current, target, key="Key", value="Value"):
                       lambda: call("tag_resource", Tags=tags_from_dict(changed, key, value), **id_args)))
     return steps
 
-
-def run_steps(name, steps):
-    """Run ``(label, callable)`` steps in order; a failure after the first success is a ``PartialApplyError``."""
-    done = []
-    for index, (label, step) in enumerate(steps):
-        try:
-            step()
-        except CitadelError as exc:
-            if not done:
-                raise
-            raise PartialApplyError("%s was only partly changed" % name, done,
-                                    [pending for pending, dummy in steps[index:]], exc.msg)
-        done.append(label)
 
 
 # -- the backend for the shared module runner ---------------------------------------------------------

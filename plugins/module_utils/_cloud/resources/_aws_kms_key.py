@@ -158,7 +158,7 @@ class AwsKmsKeyResource(Resource):
             window = self.params.get("pending_window_days") or 30
             steps.append(("schedule deletion (%d days)" % window,
                           lambda: self._call("schedule_key_deletion", KeyId=key, PendingWindowInDays=window)))
-        _aws.run_steps(self.name, steps)
+        self.run_steps(steps)
         return target
 
     def _create(self, target):
@@ -174,7 +174,7 @@ class AwsKmsKeyResource(Resource):
             steps.append(("enable rotation", lambda: self._call("enable_key_rotation", KeyId=key)))
         if not target["enabled"]:
             steps.append(("disable", lambda: self._call("disable_key", KeyId=key)))
-        _aws.run_steps(self.name, steps)
+        self.run_steps(steps)
         return target
 
     def _cancel_deletion(self, key, current):

@@ -290,7 +290,7 @@ class AwsSecretResource(Resource):
         if target is None:
             steps = self._remove_replicas(current or {}, {}) + [
                 ("force delete", lambda: self._call("delete_secret", SecretId=sid, ForceDeleteWithoutRecovery=True))]
-            _aws.run_steps(self.name, steps)
+            self.run_steps(steps)
             return None
         if current is None:
             return self._create(target)
@@ -318,7 +318,7 @@ class AwsSecretResource(Resource):
             window = self.params.get("recovery_window_days") or 30
             steps.append(("schedule deletion (%d days)" % window,
                           lambda: self._call("delete_secret", SecretId=sid, RecoveryWindowInDays=window)))
-        _aws.run_steps(self.name, steps)
+        self.run_steps(steps)
         return target
 
     def _create(self, target):
@@ -340,7 +340,7 @@ class AwsSecretResource(Resource):
             steps.append(self._policy_step())
         if target["rotation"]["enabled"]:
             steps.append(self._rotation_step(target["rotation"]))
-        _aws.run_steps(self.name, steps)
+        self.run_steps(steps)
         return target
 
     def _value_request(self):

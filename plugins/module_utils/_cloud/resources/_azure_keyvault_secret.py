@@ -20,7 +20,7 @@ import copy
 
 from ansible_collections.citadel.secrets.plugins.module_utils._cloud import _azure
 from ansible_collections.citadel.secrets.plugins.module_utils._errors import (
-    CitadelError, OptionError, PartialApplyError)
+    CitadelError, OptionError)
 from ansible_collections.citadel.secrets.plugins.module_utils._reconcile import Resource
 
 PROPERTIES = ("content_type", "tags", "enabled", "expires_on", "not_before")
@@ -226,7 +226,7 @@ class KeyVaultSecretResource(Resource):
                 steps.append(("delete", lambda: kv.delete(name)))
             if current["deleted"] or "Recoverable" in (self._info.get("recovery_level") or ""):
                 steps.append(("purge", lambda: kv.purge(name)))
-            self._run(steps)
+            self.run_steps(steps)
             return None
         if target["deleted"]:
             kv.delete(name)
@@ -236,10 +236,10 @@ class KeyVaultSecretResource(Resource):
             return self.read()
         if current["deleted"]:
             if (self.params.get("deleted_secret") or "recover") == "purge":
-                self._run([("purge the soft-deleted secret", lambda: kv.purge(name)),
+                self.run_steps([("purge the soft-deleted secret", lambda: kv.purge(name)),
                            ("create it anew", lambda: self._write_version(target, target["value"]))])
                 return self.read()
-            self._run([("recover", lambda: kv.recover(name)),
+            self.run_steps([("recover", lambda: kv.recover(name)),
                        ("apply the task's options to the recovered secret", self._converge)])
             return self.read()
         self._update(current, target)
@@ -292,17 +292,6 @@ class KeyVaultSecretResource(Resource):
                 result[SDK_NAMES[key]] = value
         return result
 
-    def _run(self, steps):
-        done = []
-        for index, (label, step) in enumerate(steps):
-            try:
-                step()
-            except CitadelError as exc:
-                if not done:
-                    raise
-                raise PartialApplyError("%s was only partly changed" % self.name, done,
-                                        [pending for pending, dummy in steps[index:]], exc.msg)
-            done.append(label)
 
     # -- presentation -------------------------------------------------------------------------------------
     def present(self, state):

@@ -29,7 +29,7 @@ from datetime import datetime, timedelta, timezone
 from ansible_collections.citadel.secrets.plugins.module_utils._cloud import _gcp
 from ansible_collections.citadel.secrets.plugins.module_utils._durations import to_seconds
 from ansible_collections.citadel.secrets.plugins.module_utils._errors import (
-    CitadelError, OptionError, PartialApplyError)
+    CitadelError, OptionError)
 from ansible_collections.citadel.secrets.plugins.module_utils._reconcile import Resource
 
 try:
@@ -355,7 +355,7 @@ class GcpSecretResource(Resource):
             if number in before and before[number] != wanted:
                 verb = {ENABLED: "enable", DISABLED: "disable", DESTROYED: "destroy"}[wanted]
                 steps.append(("%s version %s" % (verb, number), self._version_step(verb, number)))
-        self._run(steps)
+        self.run_steps(steps)
         after = self.read()
         self._verify(after, target)
         return after
@@ -412,17 +412,6 @@ class GcpSecretResource(Resource):
         version = "%s/versions/%s" % (self.full_name, number)
         return lambda: self.client.call(verb, version, "%s_secret_version" % verb, {"name": version})
 
-    def _run(self, steps):
-        done = []
-        for index, (label, step) in enumerate(steps):
-            try:
-                step()
-            except CitadelError as exc:
-                if not done:
-                    raise
-                raise PartialApplyError("%s was only partly changed" % self.name, done,
-                                        [pending for pending, dummy in steps[index:]], exc.msg)
-            done.append(label)
 
     def _verify(self, after, target):
         """Report properties the server accepted but did not store, instead of re-sending them every run."""

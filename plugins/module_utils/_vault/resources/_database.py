@@ -21,8 +21,8 @@ import re
 from ansible_collections.citadel.secrets.plugins.module_utils import _redact
 from ansible_collections.citadel.secrets.plugins.module_utils._durations import to_seconds
 from ansible_collections.citadel.secrets.plugins.module_utils._errors import (
-    CitadelError, OptionError, PartialApplyError)
-from ansible_collections.citadel.secrets.plugins.module_utils._reconcile import Resource
+    CitadelError, OptionError)
+from ansible_collections.citadel.secrets.plugins.module_utils._reconcile import Resource, run_steps
 from ansible_collections.citadel.secrets.plugins.module_utils._vault._errors import VaultApiError
 
 #: stands for a password the task will write (or the server will generate); never a real value
@@ -81,19 +81,6 @@ def ttl_pair_check(default_ttl, max_ttl, what):
     if default_ttl and max_ttl and default_ttl > max_ttl:
         raise OptionError("%s: default_ttl (%ds) cannot be longer than max_ttl (%ds)" % (what, default_ttl, max_ttl))
 
-
-def run_steps(name, steps):
-    """Run (label, callable) steps; a failure after the first step is reported as a partial apply."""
-    done = []
-    for index, (label, step) in enumerate(steps):
-        try:
-            step()
-        except CitadelError as exc:
-            if not done:
-                raise
-            raise PartialApplyError("%s was only partly changed" % name, done,
-                                    [label for label, dummy in steps[index:]], exc.msg)
-        done.append(label)
 
 
 def scrubbed(exc, values):

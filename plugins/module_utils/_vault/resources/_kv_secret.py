@@ -22,7 +22,7 @@ from datetime import datetime, timezone
 
 from ansible_collections.citadel.secrets.plugins.module_utils._durations import to_seconds
 from ansible_collections.citadel.secrets.plugins.module_utils._errors import (
-    CitadelError, OptionError, PartialApplyError)
+    CitadelError, OptionError)
 from ansible_collections.citadel.secrets.plugins.module_utils._reconcile import Resource
 from ansible_collections.citadel.secrets.plugins.module_utils._vault._errors import VaultApiError
 
@@ -331,7 +331,7 @@ class KvSecretResource(Resource):
     def apply(self, current, target):
         if target is None:
             steps = [("purge (metadata and every version)", lambda: self.client.delete(self._api("metadata")))]
-            self._run(steps)
+            self.run_steps(steps)
             self._raw = None
             return None
         before = (current or {}).get("metadata") or _empty_metadata()
@@ -355,20 +355,9 @@ class KvSecretResource(Resource):
         destroyed = sorted(moved.get((LIVE, DESTROYED), []) + moved.get((DELETED, DESTROYED), []))
         if destroyed:
             steps.append(self._versions_step("destroy", destroyed))
-        self._run(steps)
+        self.run_steps(steps)
         return self.read()
 
-    def _run(self, steps):
-        done = []
-        for index, (label, step) in enumerate(steps):
-            try:
-                step()
-            except CitadelError as exc:
-                if not done:
-                    raise
-                raise PartialApplyError("%s was only partly changed" % self.name, done,
-                                        [name for name, dummy in steps[index:]], exc.msg)
-            done.append(label)
 
     def _versions_step(self, verb, versions):
         return ("%s versions %s" % (verb, versions),

@@ -35,8 +35,8 @@ from ansible.module_utils.common.warnings import warn
 from ansible_collections.citadel.secrets.plugins.module_utils import _redact
 from ansible_collections.citadel.secrets.plugins.module_utils._durations import to_seconds
 from ansible_collections.citadel.secrets.plugins.module_utils._errors import (
-    CitadelError, OptionError, PartialApplyError)
-from ansible_collections.citadel.secrets.plugins.module_utils._reconcile import Resource
+    CitadelError, OptionError)
+from ansible_collections.citadel.secrets.plugins.module_utils._reconcile import Resource, run_steps
 from ansible_collections.citadel.secrets.plugins.module_utils._vault import _pki
 from ansible_collections.citadel.secrets.plugins.module_utils._vault._errors import VaultApiError
 
@@ -349,20 +349,9 @@ class PkiCaResource(Resource):
                 steps.append(("key and CSR", self._generate_csr))
             if target["issuer"] is not None:
                 steps.append(("issuer settings", lambda: self._settle(target["issuer"])))
-        self._run(steps)
+        run_steps(self.name, steps, outcome="set up")
         return self.read()
 
-    def _run(self, steps):
-        done = []
-        for index, (label, step) in enumerate(steps):
-            try:
-                step()
-            except CitadelError as exc:
-                if not done:
-                    raise
-                raise PartialApplyError("%s was only partly set up" % self.name, done,
-                                        [name for name, dummy in steps[index:]], exc.msg)
-            done.append(label)
 
     def _subject(self):
         p = self.params

@@ -22,7 +22,7 @@ from __future__ import annotations
 
 from ansible_collections.citadel.secrets.plugins.module_utils._durations import to_seconds
 from ansible_collections.citadel.secrets.plugins.module_utils._errors import (
-    CitadelError, OptionError, PartialApplyError)
+    CitadelError, OptionError)
 from ansible_collections.citadel.secrets.plugins.module_utils._reconcile import Resource
 from ansible_collections.citadel.secrets.plugins.module_utils._vault._errors import VaultApiError
 from ansible_collections.citadel.secrets.plugins.module_utils._vault._mounts import normalise_path
@@ -284,7 +284,7 @@ class TransitKeyResource(Resource):
                 steps.append(("config (deletion_allowed)",
                               lambda: self.client.write(self.path + "/config", {"deletion_allowed": True})))
             steps.append(("delete", lambda: self.client.delete(self.path)))
-            self._run(steps)
+            self.run_steps(steps)
             return None
         before = current
         if current is None:
@@ -300,7 +300,7 @@ class TransitKeyResource(Resource):
                 body["auto_rotate_period"] = "%ds" % body["auto_rotate_period"]
             steps.append(("config (%s)" % ", ".join(sorted(delta)),
                           lambda: self.client.write(self.path + "/config", body)))
-        self._run(steps)
+        self.run_steps(steps)
         return self.read()
 
     def _create_body(self):
@@ -313,17 +313,6 @@ class TransitKeyResource(Resource):
             body["auto_rotate_period"] = "%ds" % body["auto_rotate_period"]
         return body
 
-    def _run(self, steps):
-        done = []
-        for index, (label, step) in enumerate(steps):
-            try:
-                step()
-            except CitadelError as exc:
-                if not done:
-                    raise
-                raise PartialApplyError("%s was only partly changed" % self.name, done,
-                                        [name for name, dummy in steps[index:]], exc.msg)
-            done.append(label)
 
     # -- presentation -----------------------------------------------------------------------------
     def present(self, state):
