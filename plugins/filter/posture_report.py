@@ -176,7 +176,8 @@ table{border-collapse:collapse;width:100%;background:#fff}
 th,td{border:1px solid #dde1e8;padding:7px 9px;text-align:left;vertical-align:top}
 th{background:#eef0f4;font-weight:600}
 td.count{text-align:right;font-variant-numeric:tabular-nums}
-code{font:13px ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;word-break:break-all}
+code{font:13px ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;overflow-wrap:anywhere}
+table.findings{table-layout:fixed}td{overflow-wrap:anywhere}
 .sev{display:inline-block;min-width:64px;padding:1px 8px;border-radius:10px;color:#fff;font-size:12px;
 font-weight:600;text-align:center;text-transform:uppercase}
 """ + "".join(".sev-%s{background:%s}" % (name, colour) for name, colour in COLOURS.items()) + "\n"
@@ -237,8 +238,9 @@ def html_page(findings, summary, meta, title, min_rank):
             continue
         out += ['<h3 id="%s"><span class="sev sev-%s">%s</span> %d finding%s</h3>'
                 % (name, name, name, len(group), "" if len(group) == 1 else "s"),
-                '<table class="findings"><thead><tr><th>ID</th><th>Object</th><th>Finding</th><th>Fix</th></tr>'
-                '</thead><tbody>']
+                '<table class="findings"><colgroup><col style="width:17%"><col style="width:21%">'
+                '<col style="width:32%"><col style="width:30%"></colgroup>'
+                '<thead><tr><th>ID</th><th>Object</th><th>Finding</th><th>Fix</th></tr></thead><tbody>']
         out += ['<tr class="finding sev-row-%s"><td><code>%s</code></td><td><code>%s</code></td><td>%s</td>'
                 '<td>%s</td></tr>' % (name, _h(f.get("id")), _h(f.get("object")), _h(f.get("message")),
                                       _h(f.get("fix"))) for f in group]

@@ -35,13 +35,15 @@ extends_documentation_fragment:
   - citadel.secrets.attributes.INFO
   - citadel.secrets.attributes.VAULT_GROUP
 notes:
-  - The token needs C(sudo) for two checks - V(tokens) lists C(auth/token/accessors) and V(listeners) reads
-    C(sys/config/state/sanitized). HashiCorp Vault and OpenBao serve both the same way; Vault reports listener
-    options as written in its configuration file (C(tls_disable) may be V(true), V(1) or V("true")), OpenBao as
-    booleans. Both are understood.
+  - The token needs C(sudo) for two checks - V(audit) lists C(sys/audit) and V(tokens) lists C(auth/token/accessors).
+    V(listeners) reads C(sys/config/state/sanitized), which OpenBao serves with C(read) alone. Auth method TTLs are
+    read from C(sys/mounts/auth/<path>/tune), which needs no C(sudo) (C(sys/auth/<path>/tune) does). HashiCorp
+    Vault and OpenBao serve these paths the same way. C(docs/posture_audit.md) has a policy for an auditing token.
+  - The sanitized configuration reports each listener's options as they were parsed, so C(tls_disable) may be a
+    boolean, a number or a string (V(true), V(1), V("true")); all are understood.
   - Whether the server is OpenBao or HashiCorp Vault is read from the built-in plugin versions of its mounts
     (C(+builtin.bao) or C(+builtin.vault)) and returned in RV(server.type); the checks are the same for both.
-  - Mount TTLs are the effective ones (C(sys/mounts/<path>/tune), C(sys/auth/<path>/tune)), so a mount that
+  - Mount TTLs are the effective ones (C(sys/mounts/<path>/tune), C(sys/mounts/auth/<path>/tune)), so a mount that
     inherits the server default (768h unless the server configuration changes it) is judged by that default.
   - A role's credential lifetime is worked out as the server does - a service token renews up to C(token_max_ttl)
     or else the mount's max TTL (the mount caps the role), at most C(token_explicit_max_ttl); a periodic token

@@ -287,9 +287,9 @@ def fake_server():
         "sys/mounts/transit/tune": {"default_lease_ttl": 768 * H, "max_lease_ttl": 768 * H},
         "sys/mounts/long/tune": {"default_lease_ttl": 768 * H, "max_lease_ttl": 3650 * D},
         "sys/mounts/db/tune": {"default_lease_ttl": 768 * H, "max_lease_ttl": 768 * H},
-        "sys/auth/token/tune": {"default_lease_ttl": 768 * H, "max_lease_ttl": 768 * H},
-        "sys/auth/approle/tune": {"default_lease_ttl": H, "max_lease_ttl": 4 * H},
-        "sys/auth/jwt/tune": {"default_lease_ttl": H, "max_lease_ttl": H},
+        "sys/mounts/auth/token/tune": {"default_lease_ttl": 768 * H, "max_lease_ttl": 768 * H},
+        "sys/mounts/auth/approle/tune": {"default_lease_ttl": H, "max_lease_ttl": 4 * H},
+        "sys/mounts/auth/jwt/tune": {"default_lease_ttl": H, "max_lease_ttl": H},
         "sys/audit": {},
         "sys/config/state/sanitized": {"listeners": [{"type": "tcp", "config": {"address": "0.0.0.0:8200",
                                                                                 "tls_disable": True}}]},
@@ -382,7 +382,7 @@ def test_every_family_against_the_fake_server():
 
 def test_role_lifetime_above_target_when_the_mount_allows_it():
     client = fake_server()
-    client.data["sys/auth/jwt/tune"] = {"default_lease_ttl": H, "max_lease_ttl": 768 * H}
+    client.data["sys/mounts/auth/jwt/tune"] = {"default_lease_ttl": H, "max_lease_ttl": 768 * H}
     found = index(run_audit(client, checks=["roles"]))
     ci = found[("role.ttl_above_target", "auth/jwt/role/ci")]
     assert ci["severity"] == "medium" and ci["details"] == {"class": "cicd", "lifetime": 8 * H, "target": H}

@@ -2,8 +2,8 @@
 # Copyright: citadel.secrets contributors
 # GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
 """The mounts every mount-based check walks, read once per run: secrets engines and auth methods, each with
-its effective TTLs (``GET sys/mounts/<path>/tune`` and ``sys/auth/<path>/tune`` resolve TTLs a mount inherits
-from the server) and its credential class.
+its effective TTLs (``GET sys/mounts/<path>/tune`` and ``sys/mounts/auth/<path>/tune`` resolve TTLs a mount
+inherits from the server; the latter needs no sudo, unlike ``sys/auth/<path>/tune``) and its credential class.
 """
 
 from __future__ import annotations
@@ -68,7 +68,9 @@ def load(audit):
             mounts.append(Mount(kind, state["path"], state))
 
     def tune(mount):
-        return audit.client.read("%s/%s/tune" % (BASES[mount.kind], mount.path))
+        # sys/mounts/auth/<path>/tune reads an auth method's tuning without the sudo sys/auth/<path>/tune needs
+        prefix = "sys/mounts/auth" if mount.kind == "auth" else "sys/mounts"
+        return audit.client.read("%s/%s/tune" % (prefix, mount.path))
 
     failed = []
     for mount, body, error in audit.map(tune, [m for m in mounts if m.klass]):
@@ -82,6 +84,6 @@ def load(audit):
         audit.incomplete("mounts", ", ".join(failed[:5]) + (" ..." if len(failed) > 5 else ""),
                          "the effective TTLs of %d mount(s) could not be read (tune endpoint); the server default "
                          "of %s was assumed where the mount inherits it" % (len(failed), _ttl.human(SERVER_DEFAULT_TTL)),
-                         "allow read on sys/mounts/+/tune and sys/auth/+/tune for the auditing token")
+                         "allow read on sys/mounts/+/tune and sys/mounts/auth/+/tune for the auditing token")
     audit.cache["mounts"] = mounts
     return mounts

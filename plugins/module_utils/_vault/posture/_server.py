@@ -3,14 +3,14 @@
 # GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
 """Server-wide checks: audit devices, root tokens, listeners without TLS.
 
-- ``audit``: ``GET sys/audit``; no device at all is critical (nothing records who read which secret).
+- ``audit``: ``GET sys/audit`` (sudo); no device at all is critical (nothing records who read which secret).
 - ``tokens``: ``LIST auth/token/accessors`` (sudo), then ``auth/token/lookup-accessor`` for each, at most
   ``max_items`` of them and ``concurrency`` at a time. Only the count and non-secret facts (display name, creation
   path and time) are reported, never a token or an accessor.
-- ``listeners``: ``GET sys/config/state/sanitized`` (sudo) lists the listener stanzas of the server
-  configuration; a ``tcp`` listener with ``tls_disable`` is flagged (high, or low when it listens on loopback
-  only). HashiCorp Vault reports each stanza's options as written in its configuration file, so
-  ``tls_disable`` may be a boolean, a number or a string there; OpenBao reports a boolean.
+- ``listeners``: ``GET sys/config/state/sanitized`` lists the listener stanzas of the server configuration; a
+  ``tcp`` listener with ``tls_disable`` is flagged (high, or low when it listens on loopback only). The options are
+  reported as parsed, so ``tls_disable`` may be a boolean, a number or a string (OpenBao's own documentation shows
+  ``1``, a 2.7 dev server reports ``true``).
 """
 
 from __future__ import annotations
@@ -27,7 +27,7 @@ def check_audit(audit):
     try:
         body = audit.client.read("sys/audit")
     except CitadelError as exc:
-        audit.denied("audit", exc, "the audit device list (sys/audit)")
+        audit.denied("audit", exc, "the audit device list (sys/audit, needs sudo)")
         return
     data = (body or {}).get("data")
     if data is None:
@@ -147,7 +147,7 @@ def check_listeners(audit):
     try:
         body = audit.client.read("sys/config/state/sanitized")
     except CitadelError as exc:
-        audit.denied("listeners", exc, "the server configuration (sys/config/state/sanitized, needs sudo)")
+        audit.denied("listeners", exc, "the server configuration (sys/config/state/sanitized)")
         return
     if body is None:
         audit.incomplete("listeners", "sys/config/state/sanitized",
