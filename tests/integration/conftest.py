@@ -111,13 +111,14 @@ def run_target(openbao, collections_path, canaries, tmp_path_factory, request):
         )
         if target.startswith("vault_database"):  # PostgreSQL, started on first use; password = canary_password
             env.update(request.getfixturevalue("postgres").env())
-        if target.startswith("azure_"):  # Key Vault stand-in (HTTPS, test CA) with an Entra ID token endpoint
+        # cloud_* targets get the AWS, Azure and GCP environments below all at once (one play across the three)
+        if target.startswith(("azure_", "cloud_")):  # Key Vault stand-in (HTTPS, test CA), Entra ID token endpoint
             env = {k: v for k, v in env.items() if not k.startswith("AZURE_")}
             env.update(request.getfixturevalue("azure_keyvault").env())
-        if target.startswith("gcp_"):  # drongo, the Secret Manager emulator; no real Google credentials
+        if target.startswith(("gcp_", "cloud_")):  # drongo, the Secret Manager emulator; no real Google credentials
             env = {k: v for k, v in env.items() if not k.startswith(("GOOGLE_", "GCP_", "CLOUDSDK_"))}
             env.update(request.getfixturevalue("drongo").env())
-        if target.startswith("aws_"):  # moto_server, started on first use; no real AWS credentials leak in
+        if target.startswith(("aws_", "cloud_")):  # moto_server, started on first use; no real AWS credentials leak in
             env = {k: v for k, v in env.items() if not k.startswith("AWS_")}
             env.update(request.getfixturevalue("moto").env())
         if target.startswith(("vault_kubernetes_auth", "vault_jwt_auth")):  # TokenReview + OIDC issuer stand-in
