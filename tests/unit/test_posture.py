@@ -501,3 +501,11 @@ def test_filter_rejects_other_input(bad, match):
         posture_report(bad)
     with pytest.raises(AnsibleFilterError, match="format"):
         posture_report([], format="pdf")
+
+
+def test_a_refused_token_fails_the_audit():
+    from ansible_collections.citadel.secrets.plugins.module_utils._errors import CitadelError
+    client = fake_server()
+    client.denied.add("auth/token/lookup-self")
+    with pytest.raises(CitadelError, match="refused the token"):
+        run_audit(client, checks=["audit"])

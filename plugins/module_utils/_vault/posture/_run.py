@@ -85,8 +85,23 @@ def connect(params):
 BACKEND = _module.Backend(common_argspec(), validate, connect)
 
 
+def check_token(audit):
+    """Fail early on a token the server refuses: every check would otherwise report "permission denied"."""
+    try:
+        body = audit.client.read("auth/token/lookup-self") or {}
+    except CitadelError as exc:
+        if exc.details.get("status") != 403:
+            raise
+        raise CitadelError("the server refused the token (auth/token/lookup-self answered 403): it is invalid or "
+                           "expired, or lacks the default policy; the audit needs a valid token", status=403,
+                           path="auth/token/lookup-self")
+    audit.cache["self_accessor"] = (body.get("data") or {}).get("accessor")
+
+
 def run(audit, checks):
     client = audit.client
+    if client is not None:
+        check_token(audit)
     if "audit" in checks:
         _server.check_audit(audit)
     if "tokens" in checks:

@@ -54,10 +54,7 @@ def check_root_tokens(audit):
                          "only %d of %d tokens were looked up (max_items)" % (limit, len(accessors)),
                          "raise max_items to look every token up")
         accessors = accessors[:limit]
-    try:
-        own = ((client.read("auth/token/lookup-self") or {}).get("data") or {}).get("accessor")
-    except CitadelError:
-        own = None
+    own = audit.cache.get("self_accessor")
 
     def lookup(accessor):
         body = client.write("auth/token/lookup-accessor", {"accessor": accessor})
