@@ -12,10 +12,12 @@ version_added: 0.1.0
 description:
   - With O(dest), saves a snapshot of the cluster's integrated storage (C(GET sys/storage/raft/snapshot)) to a
     file on the host running the module. The snapshot is first written to a temporary file with mode V(0600) in
-    the same directory, then renamed into place, so O(dest) is never a partial snapshot.
+    the same directory and checked against the checksums inside it (C(SHA256SUMS), as the C(bao) and C(vault)
+    command lines check). Only then is it renamed into place, so O(dest) is never a partial or corrupt snapshot.
   - With O(src), restores the cluster from a snapshot file on the host running the module
     (C(POST sys/storage/raft/snapshot)). Everything written since that snapshot is lost. A restore always reports
-    a change; check mode only checks that it could run.
+    a change; check mode only checks that it could run. The task ends when the active node serves requests again,
+    which takes a few seconds after the restore.
   - A snapshot holds all the cluster's data, encrypted, and its keyring. Its content is never part of the result,
     only its path, size and SHA-256. Keep snapshot files as secret as the unseal keys.
   - With C(delegate_to) set to C(localhost), the file is written or read on the controller instead of the node.
@@ -39,6 +41,7 @@ options:
   src:
     description:
       - Restore the snapshot in this file. O(url) must point at the active node.
+      - The file is checked against the checksums inside it before anything is sent.
       - Mutually exclusive with O(dest).
     type: path
   force:
@@ -50,9 +53,11 @@ options:
 notes:
   - The token needs C(read) on C(sys/storage/raft/snapshot) to save (C(sudo) on B(HashiCorp Vault)). To restore, it
     needs C(update) and C(sudo) on C(sys/storage/raft/snapshot) (or C(sys/storage/raft/snapshot-force)).
-  - Any unsealed node can save a snapshot, because standbys forward the request. A restore is checked against
-    C(sys/leader) and refused unless O(url) is the active node. B(OpenBao) 2.x accepts a restore sent to a standby,
-    fails it in the background, and leaves that standby sealed.
+  - Any unsealed node can save a snapshot, because standbys forward the request. Some versions of both servers
+    sometimes send an incomplete snapshot through a standby; the checksum check catches it, and the active node
+    is the safer O(url).
+  - A restore is checked against C(sys/leader) and refused unless O(url) is the active node. B(OpenBao) 2.x accepts
+    a restore sent to a standby, fails it in the background, and leaves that standby sealed.
   - The restore request is sent once, without the usual retries.
 author:
   - Citadel maintainers (@citadel-secrets)

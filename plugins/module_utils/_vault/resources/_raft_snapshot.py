@@ -5,11 +5,13 @@
 (``POST sys/storage/raft/snapshot``, or ``snapshot-force`` for a snapshot of another cluster).
 
 A snapshot holds the whole encrypted data set and the keyring, so its bytes never enter a result or a
-message: it is streamed to a temporary file (mode 0600) next to ``dest`` and renamed into place, and a
-restore streams ``src`` to the server. Results carry the path, size and SHA-256.
+message: it is streamed to a temporary file (mode 0600) next to ``dest``, checked against the checksums inside
+it (as the command line does) and renamed into place; a restore checks ``src`` the same way and streams it to
+the server. Results carry the path, size and SHA-256.
 
 Save state: ``{"path", "exists", "mode", "size", "sha256"}`` (``sha256`` is ``(new)`` for a planned save).
-Restore state: ``{"path", "size", "sha256", "restored"}``; a restore is always a change.
+Restore state: ``{"path", "size", "sha256", "restored"}``; a restore is always a change. The task returns once
+the active node serves authenticated requests again.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from __future__ import annotations
 import hashlib
 import os
 import stat
+import tarfile
 import tempfile
 
 try:
@@ -34,6 +37,37 @@ PATH = "sys/storage/raft/snapshot"
 GZIP_MAGIC = b"\x1f\x8b"
 NEW = "(new)"
 CHUNK = 1 << 20
+
+
+def verify_archive(path):
+    """Check a snapshot archive the way the bao/vault CLI does: it has the sealed checksum file, and every file
+    listed in SHA256SUMS is there with that digest. A standby may hand out an incomplete snapshot; this catches it.
+    Returns ``None`` when the archive is sound, else the reason."""
+    digests, sums = {}, None
+    try:
+        with tarfile.open(path, "r:gz") as archive:
+            for member in archive:
+                if not member.isfile():
+                    continue
+                handle = archive.extractfile(member)
+                if member.name == "SHA256SUMS":
+                    sums = handle.read().decode("utf-8", "replace")
+                    continue
+                digest = hashlib.sha256()
+                for block in iter(lambda: handle.read(CHUNK), b""):
+                    digest.update(block)
+                digests[member.name] = digest.hexdigest()
+    except (tarfile.TarError, OSError, EOFError) as exc:
+        return "it is not a readable gzip tar archive (%s)" % exc
+    if sums is None or "SHA256SUMS.sealed" not in digests:
+        return "SHA256SUMS or SHA256SUMS.sealed is missing"
+    for line in sums.splitlines():
+        if not line.strip():
+            continue
+        expected, _sep, name = line.strip().partition("  ")
+        if digests.get(name.strip()) != expected:
+            return "%s does not match its checksum" % name.strip()
+    return None
 
 
 def _file_facts(path):
@@ -80,6 +114,9 @@ class RaftSnapshotResource(Resource):
             raise OptionError("src %s cannot be read: %s" % (src, exc.strerror))
         if magic != GZIP_MAGIC:
             raise OptionError("src %s is not a Raft snapshot (a snapshot is a gzip archive)" % src)
+        problem = verify_archive(src)
+        if problem:
+            raise OptionError("src %s is not a complete Raft snapshot: %s" % (src, problem))
 
     # -- read and plan ----------------------------------------------------------------------------
     def read(self):
@@ -141,9 +178,11 @@ class RaftSnapshotResource(Resource):
                         handle.write(block)
                 handle.flush()
                 os.fsync(handle.fileno())
-            with open(tmp, "rb") as handle:
-                if handle.read(2) != GZIP_MAGIC:
-                    raise CitadelError("the server's answer to GET %s is not a snapshot archive" % PATH)
+            problem = verify_archive(tmp)
+            if problem:
+                raise CitadelError("the snapshot the server sent is incomplete or corrupt (%s); nothing was written to "
+                                   "%s. Standbys of some versions send incomplete snapshots: point url at the active "
+                                   "node" % (problem, dest))
             os.rename(tmp, dest)
         except BaseException:
             if os.path.exists(tmp):
@@ -165,4 +204,14 @@ class RaftSnapshotResource(Resource):
                         hint = (" The snapshot was taken on another cluster: restoring it needs force: true, and "
                                 "afterwards this cluster is unsealed with that cluster's keys.")
                     raise CitadelError(exc.msg + hint, status=exc.status, path=path)
+        self._wait_until_serving()
         return target
+
+    def _wait_until_serving(self):
+        """The restore is answered at once, but the active node serves authenticated requests only once it has
+        reloaded its state (a few seconds): the first token lookup blocks until then, so the task ends with a
+        cluster that is ready for the next one. After a forced restore the token may not exist any more."""
+        try:
+            self.client.read("auth/token/lookup-self")
+        except CitadelError:
+            pass
