@@ -102,8 +102,6 @@ molecule-deps: venv
 			"$$tmp"/ansible-*.whl $(MOLECULE_COLLECTIONS); \
 	fi
 	$(MOLECULE_ENV) molecule/build-image.sh $(MOLECULE_IMAGE)
-	@$(MOLECULE_ENV) podman network exists citadel-molecule-vault \
-		|| $(MOLECULE_ENV) podman network create --subnet 10.89.77.0/24 citadel-molecule-vault >/dev/null
 
 # Each scenario: destroy, syntax, create, converge, idempotence, side_effect, verify, destroy (timed).
 molecule: molecule-deps collection-tree
@@ -158,6 +156,7 @@ audit-demo: venv collection-tree
 # Benchmarks print ratios against the baselines named in the issues; see bench/README.md.
 bench: venv
 	$(BIN)/python bench/lookups.py
+	$(BIN)/python bench/config.py
 
 clean:
 	rm -rf $(BUILD) tests/output .pytest_cache .ansible
