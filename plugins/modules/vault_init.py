@@ -13,7 +13,8 @@ description:
   - Initialises a new server (C(PUT sys/init)). It splits the root key into key shares (Shamir seal) or creates
     recovery key shares (auto-unseal), and creates the initial root token.
   - An initialised server is left alone and reported unchanged (C(GET sys/seal-status)). In a Raft cluster,
-    initialise one node; the others join it.
+    initialise one node only (C(run_once)); the others join it. A follower whose C(retry_join) has not reached the
+    leader yet also reports that it is not initialised, and initialising it would make it a cluster of its own.
   - The shares and the root token never appear in the module's result in plaintext. Each one is either encrypted
     by the server to a PGP public key (O(pgp_keys), O(root_token_pgp_key)) and returned encrypted, or written to
     O(keys_file). When a value would be covered by neither, the module refuses before sending any request. It has
@@ -82,8 +83,8 @@ notes:
     initialised with nobody holding its keys; the module says so, and C(sys/init) tells.
   - An initialised server is never re-keyed. When O(secret_shares) or O(secret_threshold) differ from the server's
     settings, the module warns and reports no change.
-  - B(OpenBao) and B(HashiCorp Vault) refuse O(secret_shares) on a server with auto-unseal, so the module sends
-    only the recovery settings there, and only the secret ones for a Shamir seal.
+  - B(OpenBao) refuses O(secret_shares) on a server with auto-unseal ("not applicable to seal type"), so the
+    module sends only the recovery settings there, and only the secret ones for a Shamir seal.
 author:
   - Citadel maintainers (@citadel-secrets)
 """
