@@ -118,8 +118,8 @@ def _meta_lines(meta):
     if meta.get("checked"):
         lines.append(("Examined", ", ".join("%s %s" % (count, what) for what, count in sorted(meta["checked"].items()))))
     if meta.get("ttl_targets"):
-        lines.append(("Lifetime targets", ", ".join("%s %s" % (name, value)
-                                                      for name, value in meta["ttl_targets"].items())))
+        targets = ", ".join("%s %s" % (name, value) for name, value in meta["ttl_targets"].items())
+        lines.append(("Lifetime targets", targets))
     if meta.get("ignored"):
         lines.append(("Ignored", "%d finding(s) matched the ignore list" % meta["ignored"]))
     return lines
@@ -157,8 +157,8 @@ def markdown(findings, summary, meta, title, min_rank):
             continue
         out += ["### %s (%d)" % (name.capitalize(), len(group)), "",
                 "| ID | Object | Finding | Fix |", "|---|---|---|---|"]
-        out += ["| %s | %s | %s | %s |" % (_md_code(f.get("id")), _md_code(f.get("object")), _md(f.get("message")),
-                                            _md(f.get("fix"))) for f in group]
+        out += ["| %s | %s | %s | %s |" % (_md_code(f.get("id")), _md_code(f.get("object")),
+                                           _md(f.get("message")), _md(f.get("fix"))) for f in group]
         out.append("")
     return "\n".join(out)
 

@@ -33,7 +33,7 @@ def validate(options):
         s = _gcp.settings(options["gcp"])
         if not s["project"]:
             raise OptionError("gcp.project is required to list the secrets of a project (or set "
-                                   "GOOGLE_CLOUD_PROJECT)")
+                              "GOOGLE_CLOUD_PROJECT)")
 
 
 def _denied(audit, check, exc, what):

@@ -55,8 +55,8 @@ def load(audit):
         try:
             body = audit.client.read(base) or {}
         except CitadelError as exc:
-            audit.denied("mounts", exc, "the %s list (%s)" % ("auth method" if kind == "auth" else "secrets engine",
-                                                               base))
+            what = "auth method" if kind == "auth" else "secrets engine"
+            audit.denied("mounts", exc, "the %s list (%s)" % (what, base))
             continue
         data = body.get("data") or {key: value for key, value in body.items()
                                     if isinstance(value, dict) and "type" in value}

@@ -150,4 +150,3 @@ def read(client_factory, params):
         "generated": _findings.format_time(audit.now),
         "ttl_targets": {name: _ttl.human(value) for name, value in opts["ttl_targets"].items()},
     }
-

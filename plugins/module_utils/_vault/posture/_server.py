@@ -89,7 +89,7 @@ def check_root_tokens(audit):
                   "revoke root tokens once the initial setup is done (bao token revoke -accessor ACCESSOR, listing "
                   "them with bao list auth/token/accessors); generate one with operator generate-root only when "
                   "needed, and use policies with the least privilege for everything else",
-                  count=len(roots), tokens=[{k: v for k, v in token.items()} for token in roots])
+                  count=len(roots), tokens=[dict(token) for token in roots])
 
 
 def _time(value):
