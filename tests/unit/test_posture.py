@@ -509,3 +509,39 @@ def test_a_refused_token_fails_the_audit():
     client.denied.add("auth/token/lookup-self")
     with pytest.raises(CitadelError, match="refused the token"):
         run_audit(client, checks=["audit"])
+
+
+def test_gcp_secrets_with_expiry_or_rotation_are_not_reported(monkeypatch):
+    from ansible_collections.citadel.secrets.plugins.module_utils._vault.posture import _cloud
+
+    class Page:
+        def __init__(self, secrets, token=""):
+            self.secrets, self.next_page_token = secrets, token
+
+    class FakeSecretManager:
+        project = "p"
+
+        def __init__(self, options):
+            self.pages = [Page(["forever", "expiring"], "next"), Page(["rotated", "ttl"])]
+
+        def call(self, operation, resource, method, request, **kwargs):
+            assert method == "list_secrets" and request["parent"] == "projects/p"
+            return self.pages.pop(0)
+
+        def close(self):
+            pass
+
+    bodies = {"forever": {}, "expiring": {"expire_time": "2031-01-01T00:00:00Z"},
+              "rotated": {"rotation": {"rotation_period": "2592000s"}}, "ttl": {"ttl": "86400s"}}
+
+    class FakeSecret:
+        @staticmethod
+        def to_dict(name, use_integers_for_enums=False):
+            return dict(bodies[name], name="projects/p/secrets/%s" % name)
+
+    monkeypatch.setattr(_cloud._gcp, "SecretManager", FakeSecretManager)
+    monkeypatch.setattr(_cloud._gcp, "secretmanager", type("SM", (), {"Secret": FakeSecret}), raising=False)
+    audit = _findings.Audit(None, _run.options(params(checks=["gcp"], gcp={})))
+    _cloud.check_gcp(audit)
+    assert [(f["id"], f["object"]) for f in audit.findings] == [("gcp.secret_no_expiry", "projects/p/secrets/forever")]
+    assert audit.checked == {"gcp secrets": 4}
