@@ -102,6 +102,8 @@ molecule-deps: venv
 			"$$tmp"/ansible-*.whl $(MOLECULE_COLLECTIONS); \
 	fi
 	$(MOLECULE_ENV) molecule/build-image.sh $(MOLECULE_IMAGE)
+	@$(MOLECULE_ENV) podman network exists citadel-molecule-vault \
+		|| $(MOLECULE_ENV) podman network create --subnet 10.89.77.0/24 citadel-molecule-vault >/dev/null
 
 # Each scenario: destroy, syntax, create, converge, idempotence, side_effect, verify, destroy (timed).
 molecule: molecule-deps collection-tree

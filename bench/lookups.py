@@ -49,12 +49,19 @@ PLAY = """
 
 
 def ensure_bench_venv():
+    """The peers' venv: ansible 12 (community.hashi_vault, for P2) and ansible-modules-hashivault (for P1)."""
     python = os.path.join(BENCH_VENV, "bin", "python")
     if not os.path.exists(os.path.join(BENCH_VENV, ".stamp")):
         print("creating %s with ansible==12.* (community.hashi_vault) ..." % BENCH_VENV, flush=True)
         subprocess.run([sys.executable, "-m", "venv", BENCH_VENV], check=True)
         subprocess.run([python, "-m", "pip", "install", "--quiet", "ansible==12.*", "hvac"], check=True)
         open(os.path.join(BENCH_VENV, ".stamp"), "w").close()
+    if not os.path.exists(os.path.join(BENCH_VENV, ".stamp-hashivault")):
+        # its modules land in ansible/modules/hashivault of that venv's ansible-core, as ansible.builtin.hashivault_*
+        print("adding ansible-modules-hashivault to %s ..." % BENCH_VENV, flush=True)
+        subprocess.run([python, "-m", "pip", "install", "--quiet", "ansible==12.*", "ansible-modules-hashivault"],
+                       check=True)
+        open(os.path.join(BENCH_VENV, ".stamp-hashivault"), "w").close()
     return os.path.join(BENCH_VENV, "bin")
 
 

@@ -98,8 +98,11 @@ options:
     default: 8
 notes:
   - The token needs what each single-object module needs for the objects in the document (read for the plan,
-    write for the changes), plus C(read) on C(sys/mounts) and C(sys/auth) to check where objects live (without
-    it the objects' own checks apply and prune of mounts is refused), and C(list) on what O(prune) covers.
+    write for the changes; for example C(read) with C(sudo) on C(sys/auth/<path>) for auth methods and C(sudo) on
+    C(sys/audit) for audit devices), plus C(read) on C(sys/mounts) and C(sys/auth) to check where objects live
+    (without it the objects' own checks apply and prune of mounts is refused), and C(list) on what O(prune) covers.
+  - Both OpenBao and HashiCorp Vault answer a read of a missing mount with HTTP 400 rather than 404, and protect
+    C(sys/auth/<path>) reads with C(sudo); the plan handles both the same way.
   - Write-only values the server never returns (userpass passwords, database passwords, an OIDC client secret,
     a token reviewer JWT) follow the C(update_password) / C(update_secret) option of their entry, as in the
     modules; with V(always) the object is reported as changed on every run.

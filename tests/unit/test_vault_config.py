@@ -180,10 +180,10 @@ def test_plan_apply_rerun_and_check_mode():
 def test_prune_deletes_what_the_document_does_not_name_but_never_protected_objects():
     vault = FakeVault(policies={"keep": RULES + "\n", "old": RULES, "ci-1": RULES},
                       mounts={"legacy": "kv", "team-a": "kv"})
-    document = {"policies": [{"name": "keep", "rules": RULES}], "secrets_engines": [{"path": "team-a",
-                                                                                     "engine_type": "kv"}]}
-    plan = plan_for(document, vault, prune=["policies", "secrets_engines"], protect=["policies:ci-*",
-                                                                                    "secrets_engines:secret"])
+    document = {"policies": [{"name": "keep", "rules": RULES}],
+                "secrets_engines": [{"path": "team-a", "engine_type": "kv"}]}
+    plan = plan_for(document, vault, prune=["policies", "secrets_engines"],
+                    protect=["policies:ci-*", "secrets_engines:secret"])
     deleted = sorted((e["type"], e["name"]) for e in plan.entries() if e["action"] == "delete")
     assert deleted == [("policies", "old"), ("secrets_engines", "legacy")]
     assert all(e.get("pruned") for e in plan.entries() if e["action"] == "delete")
