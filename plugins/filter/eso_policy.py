@@ -16,7 +16,7 @@ description:
     ESO's Vault provider builds it from the store's C(path) and C(version) (KV v2 adds C(data/), a key that
     repeats the mount is not prefixed twice). C(metadataPolicy=Fetch) reads the C(metadata/) path instead.
   - C(dataFrom.find) gets C(list) on the searched C(metadata/) subtree and C(read) on the secrets below it
-    (and on their metadata when it matches C(tags)): a find is as broad as the path it searches.
+    (and on their metadata when it matches C(tags)); a find is as broad as the path it searches.
   - Each C(PushSecret) key gets C(create), C(read) and C(update) on the data path and, on KV v2, on its
     C(metadata/) path (ESO reads the secret, stamps C(custom_metadata.managed-by) and writes it); C(delete) too
     when its C(deletionPolicy) is V(Delete).
