@@ -373,7 +373,7 @@ def eso_policy(manifests, stores=None, format="hcl", token_self=True, unknown_st
                 namespace, name = _identity(manifest)
                 policy.external_secret(manifest.get("spec"), namespace, "ExternalSecret %s/%s" % (namespace, name))
             elif kind == "ClusterExternalSecret":
-                _, name = _identity(manifest)
+                name = _identity(manifest)[1]
                 policy.external_secret(((manifest.get("spec") or {}).get("externalSecretSpec")), None,
                                        "ClusterExternalSecret %s" % name)
             elif kind == "PushSecret":
@@ -384,7 +384,7 @@ def eso_policy(manifests, stores=None, format="hcl", token_self=True, unknown_st
     if format == "paths":
         paths = policy.as_paths()
         if token_self:
-            for path, caps, _ in TOKEN_SELF:
+            for path, caps, _why in TOKEN_SELF:
                 paths[path] = list(caps)
         return dict(sorted(paths.items()))
     return policy.as_hcl(token_self)

@@ -392,7 +392,7 @@ def test_a_misspelled_declaration_is_caught_end_to_end(collections_path, tmp_pat
          "data": [{"secretKey": "p", "remoteRef": {"key": "web/db"}}]}])
     proc = render(collections_path, directory, overrides)
     assert proc.returncode == 0, proc.stdout[-6000:]
-    manifests, values, _ = rendered(directory)
+    manifests, values, _policy = rendered(directory)
     typo = next(m for m in manifests.values() if m["kind"] == "ExternalSecret")
     with pytest.raises(AssertionError, match="dataFromm"):
         validate(typo, crd_validators)

@@ -227,8 +227,8 @@ def test_vault_side_as_configured(converged, openbao):
         assert role["audience"] == "vault"
     elif scenario["auth"] == "jwt":
         assert role["bound_audiences"] == ["vault"]
-        assert sorted(role["bound_claims"]["sub"]) == ["system:serviceaccount:prod:external-secrets-vault",
-                                                      "system:serviceaccount:staging:external-secrets-vault"]
+        assert sorted(role["bound_claims"]["sub"]) == [
+            "system:serviceaccount:prod:external-secrets-vault", "system:serviceaccount:staging:external-secrets-vault"]
     policy = openbao.api("GET", "sys/policies/acl/eso-%s" % name).json()["data"]["policy"]
     with open(os.path.join(converged["render_dir"], "vault-policy.hcl")) as handle:
         assert handle.read() == policy, "the rendered policy is not the one written to Vault"
