@@ -97,10 +97,16 @@ def _relabel(exc, label):
 
 
 class _PlanClient:
-    """The client during planning: mount-type checks (``sys/internal/ui/mounts/...``), which every object of a
-    mount repeats, are asked once per mount. Everything else goes to the real client."""
+    """The client during planning. Answers that many objects would ask again come from one request:
+
+    - mount-type checks (``sys/internal/ui/mounts/...``), which every object of a mount repeats, are asked once;
+    - ``GET sys/mounts/<path>`` and ``GET sys/auth/<path>`` of a mount the listing (``sys/mounts``, ``sys/auth``,
+      read first) holds are answered from that listing, which carries the very same entry.
+
+    Everything else goes to the real client."""
 
     _CACHED = "sys/internal/ui/mounts/"
+    _LISTINGS = ("sys/mounts", "sys/auth")
 
     def __init__(self, client):
         self._client = client
@@ -112,14 +118,21 @@ class _PlanClient:
 
     def request(self, method, path, data=None, params=None, missing_ok=False, wrap_ttl=None):
         key = (path.strip("/"), missing_ok)
-        if method != "GET" or params or not key[0].startswith(self._CACHED):
-            return self._client.request(method, path, data=data, params=params, missing_ok=missing_ok,
-                                        wrap_ttl=wrap_ttl)
+        if method == "GET" and not params:
+            listed = self._from_listing(key[0])
+            if listed is not None:
+                return listed
+            if key[0].startswith(self._CACHED) or key[0] in self._LISTINGS:
+                return self._cached(key)
+        return self._client.request(method, path, data=data, params=params, missing_ok=missing_ok,
+                                    wrap_ttl=wrap_ttl)
+
+    def _cached(self, key):
         with self._lock:
             hit = self._cache.get(key)
         if hit is None:
             try:
-                hit = (True, self._client.request(method, path, missing_ok=missing_ok))
+                hit = (True, self._client.request("GET", key[0], missing_ok=key[1]))
             except CitadelError as exc:
                 hit = (False, exc)
             with self._lock:
@@ -127,6 +140,18 @@ class _PlanClient:
         if not hit[0]:
             raise hit[1]
         return hit[1]
+
+    def _from_listing(self, path):
+        for base in self._LISTINGS:
+            if path.startswith(base + "/"):
+                with self._lock:
+                    hit = self._cache.get((base, True)) or self._cache.get((base, False))
+                if hit and hit[0] and isinstance(hit[1], dict):
+                    listing = hit[1].get("data") or hit[1]
+                    entry = listing.get(path[len(base) + 1:] + "/")
+                    if isinstance(entry, dict):
+                        return {"data": entry}
+        return None
 
     def read(self, path, params=None):
         return self.request("GET", path, params=params, missing_ok=True)

@@ -29,26 +29,114 @@ from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
 from ansible_collections.citadel.secrets.plugins.module_utils._errors import OptionError
 from ansible_collections.citadel.secrets.plugins.module_utils._vault._mounts import (
     AuthMethodResource, SecretsEngineResource, normalise_path, read_mounts)
-from ansible_collections.citadel.secrets.plugins.module_utils._vault.resources._approle_role import (
-    ApproleRoleResource)
-from ansible_collections.citadel.secrets.plugins.module_utils._vault.resources._audit_device import (
-    AuditDeviceResource)
-from ansible_collections.citadel.secrets.plugins.module_utils._vault.resources._database import (
-    ConnectionResource, RoleResource, StaticRoleResource)
-from ansible_collections.citadel.secrets.plugins.module_utils._vault.resources._jwt_auth import (
-    JwtAuthConfigResource, JwtAuthRoleResource)
-from ansible_collections.citadel.secrets.plugins.module_utils._vault.resources._kubernetes_auth import (
-    KubernetesAuthConfigResource, KubernetesAuthRoleResource)
-from ansible_collections.citadel.secrets.plugins.module_utils._vault.resources._kv_engine_config import (
-    KvEngineConfigResource, normalise as kv_config_state)
-from ansible_collections.citadel.secrets.plugins.module_utils._vault.resources._kv_secret import KvSecretResource
-from ansible_collections.citadel.secrets.plugins.module_utils._vault.resources._pki_role import PkiRoleResource
-from ansible_collections.citadel.secrets.plugins.module_utils._vault.resources._policy import PolicyResource
-from ansible_collections.citadel.secrets.plugins.module_utils._vault.resources._token_role import TokenRoleResource
-from ansible_collections.citadel.secrets.plugins.module_utils._vault.resources._transit_key import (
-    TransitKeyResource)
-from ansible_collections.citadel.secrets.plugins.module_utils._vault.resources._userpass_user import (
-    UserpassUserResource)
+
+
+# Resource modules are imported when a document uses their section (some pull in heavy libraries). The imports
+# are plain statements so that Ansible packs every one of them with the module.
+def _approle_role():
+    from ansible_collections.citadel.secrets.plugins.module_utils._vault.resources._approle_role import (
+        ApproleRoleResource)
+    return ApproleRoleResource
+
+
+def _audit_device():
+    from ansible_collections.citadel.secrets.plugins.module_utils._vault.resources._audit_device import (
+        AuditDeviceResource)
+    return AuditDeviceResource
+
+
+def _database_connection():
+    from ansible_collections.citadel.secrets.plugins.module_utils._vault.resources._database import (
+        ConnectionResource)
+    return ConnectionResource
+
+
+def _database_role():
+    from ansible_collections.citadel.secrets.plugins.module_utils._vault.resources._database import RoleResource
+    return RoleResource
+
+
+def _database_static_role():
+    from ansible_collections.citadel.secrets.plugins.module_utils._vault.resources._database import (
+        StaticRoleResource)
+    return StaticRoleResource
+
+
+def _jwt_auth_config():
+    from ansible_collections.citadel.secrets.plugins.module_utils._vault.resources._jwt_auth import (
+        JwtAuthConfigResource)
+    return JwtAuthConfigResource
+
+
+def _jwt_auth_role():
+    from ansible_collections.citadel.secrets.plugins.module_utils._vault.resources._jwt_auth import (
+        JwtAuthRoleResource)
+    return JwtAuthRoleResource
+
+
+def _kubernetes_auth_config():
+    from ansible_collections.citadel.secrets.plugins.module_utils._vault.resources._kubernetes_auth import (
+        KubernetesAuthConfigResource)
+    return KubernetesAuthConfigResource
+
+
+def _kubernetes_auth_role():
+    from ansible_collections.citadel.secrets.plugins.module_utils._vault.resources._kubernetes_auth import (
+        KubernetesAuthRoleResource)
+    return KubernetesAuthRoleResource
+
+
+def _kv_engine_config():
+    from ansible_collections.citadel.secrets.plugins.module_utils._vault.resources._kv_engine_config import (
+        KvEngineConfigResource)
+    return KvEngineConfigResource
+
+
+def _kv_config_state(params):
+    from ansible_collections.citadel.secrets.plugins.module_utils._vault.resources._kv_engine_config import normalise
+    return normalise(normalise_path(params["mount"]), {})
+
+
+def _kv_secret():
+    from ansible_collections.citadel.secrets.plugins.module_utils._vault.resources._kv_secret import KvSecretResource
+    return KvSecretResource
+
+
+def _pki_role():
+    from ansible_collections.citadel.secrets.plugins.module_utils._vault.resources._pki_role import PkiRoleResource
+    return PkiRoleResource
+
+
+def _policy():
+    from ansible_collections.citadel.secrets.plugins.module_utils._vault.resources._policy import PolicyResource
+    return PolicyResource
+
+
+def _token_role():
+    from ansible_collections.citadel.secrets.plugins.module_utils._vault.resources._token_role import (
+        TokenRoleResource)
+    return TokenRoleResource
+
+
+def _transit_key():
+    from ansible_collections.citadel.secrets.plugins.module_utils._vault.resources._transit_key import (
+        TransitKeyResource)
+    return TransitKeyResource
+
+
+def _userpass_user():
+    from ansible_collections.citadel.secrets.plugins.module_utils._vault.resources._userpass_user import (
+        UserpassUserResource)
+    return UserpassUserResource
+
+
+def _secrets_engine():
+    return SecretsEngineResource
+
+
+def _auth_method():
+    return AuthMethodResource
+
 
 SECRET, AUTH = "secret", "auth"
 
@@ -86,10 +174,11 @@ def _under(collection, auth=False):
 
 
 class Section:
-    def __init__(self, name, resource, module, wave, identity, parent=None, actions=(), lister=None, absent=None,
+    def __init__(self, name, loader, module, wave, identity, parent=None, actions=(), lister=None, absent=None,
                  fresh=None):
         self.name = name
-        self.resource = resource
+        self._loader = loader
+        self._resource = None
         self.module = module
         self.wave = wave
         self._identity = identity
@@ -100,18 +189,36 @@ class Section:
         self._absent = absent
         #: the state of an object inside a mount this run creates, before that mount exists (default: absent)
         self.fresh = fresh or (lambda params: None)
-        self.spec = {key: value for key, value in resource.argspec.items() if key not in self.actions}
-        kwargs = dict(resource.argspec_kwargs)
-        self._validator = ArgumentSpecValidator(self.spec, **kwargs)
-        self._accepted = set(self.spec)
-        for value in self.spec.values():
-            self._accepted.update(value.get("aliases") or ())
+
+    def _load(self):
+        """Import the resource class on first use and build the entry validator from its argspec."""
+        if self._resource is None:
+            resource = self._loader()
+            self._spec = {key: value for key, value in resource.argspec.items() if key not in self.actions}
+            self._validator = ArgumentSpecValidator(self._spec, **resource.argspec_kwargs)
+            self._accepted = set(self._spec)
+            for value in self._spec.values():
+                self._accepted.update(value.get("aliases") or ())
+            self._resource = resource
+        return self._resource
+
+    @property
+    def resource(self):
+        """The resource class the single-object module uses."""
+        return self._load()
+
+    @property
+    def spec(self):
+        """The module's argspec without the one-off actions."""
+        self._load()
+        return self._spec
 
     def option(self, key):
         """The argspec entry of option ``key`` (or of the option it is an alias of), ``None`` if unknown."""
-        if key in self.spec:
-            return self.spec[key]
-        for value in self.spec.values():
+        spec = self.spec
+        if key in spec:
+            return spec[key]
+        for value in spec.values():
             if key in (value.get("aliases") or ()):
                 return value
         return None
@@ -131,6 +238,7 @@ class Section:
 
     def params(self, entry):
         """The module parameters for one document entry, validated like the module's own; raises OptionError."""
+        self._load()
         if not isinstance(entry, dict):
             raise OptionError("an entry must be a dictionary of %s options, got %s" % (self.module, type(entry).__name__))
         actions = sorted(key for key in entry if key in self.actions)
@@ -198,56 +306,56 @@ def _child_absent(name, mount):
 
 
 _SECTIONS = (
-    Section("audit_devices", AuditDeviceResource, "citadel.secrets.vault_audit_device", 0,
+    Section("audit_devices", _audit_device, "citadel.secrets.vault_audit_device", 0,
             lambda p: normalise_path(p["path"]), lister=_list_audit,
             absent=lambda name, mount: {"path": name, "state": "absent"}),
-    Section("policies", PolicyResource, "citadel.secrets.vault_policy", 1, lambda p: p["name"],
+    Section("policies", _policy, "citadel.secrets.vault_policy", 1, lambda p: p["name"],
             lister=lambda client, mount: sorted(client.list("sys/policies/acl")),
             absent=lambda name, mount: {"name": name, "state": "absent"}),
-    Section("secrets_engines", SecretsEngineResource, "citadel.secrets.vault_secrets_engine", 2,
+    Section("secrets_engines", _secrets_engine, "citadel.secrets.vault_secrets_engine", 2,
             lambda p: normalise_path(p["path"]), lister=lambda client, mount: sorted(read_mounts(client, SECRET)),
             absent=lambda name, mount: {"path": name, "state": "absent"}),
-    Section("auth_methods", AuthMethodResource, "citadel.secrets.vault_auth_method", 2,
+    Section("auth_methods", _auth_method, "citadel.secrets.vault_auth_method", 2,
             lambda p: normalise_path(p["path"]), lister=lambda client, mount: sorted(read_mounts(client, AUTH)),
             absent=lambda name, mount: {"path": name, "state": "absent"}),
-    Section("kv_engine_configs", KvEngineConfigResource, "citadel.secrets.vault_kv_engine_config", 3,
+    Section("kv_engine_configs", _kv_engine_config, "citadel.secrets.vault_kv_engine_config", 3,
             lambda p: normalise_path(p["mount"]), parent=(SECRET, ("kv-v2",)),
-            fresh=lambda p: kv_config_state(normalise_path(p["mount"]), {})),
-    Section("kubernetes_auth_configs", KubernetesAuthConfigResource, "citadel.secrets.vault_kubernetes_auth", 3,
+            fresh=_kv_config_state),
+    Section("kubernetes_auth_configs", _kubernetes_auth_config, "citadel.secrets.vault_kubernetes_auth", 3,
             lambda p: normalise_path(p["mount"]), parent=(AUTH, ("kubernetes",))),
-    Section("jwt_auth_configs", JwtAuthConfigResource, "citadel.secrets.vault_jwt_auth", 3,
+    Section("jwt_auth_configs", _jwt_auth_config, "citadel.secrets.vault_jwt_auth", 3,
             lambda p: normalise_path(p["mount"]), parent=(AUTH, ("jwt", "oidc"))),
-    Section("database_connections", ConnectionResource, "citadel.secrets.vault_database_connection", 3,
+    Section("database_connections", _database_connection, "citadel.secrets.vault_database_connection", 3,
             lambda p: _in_mount(p, p["name"]), parent=(SECRET, ("database",)), actions=("rotate_root",),
             lister=_under("config"), absent=_child_absent),
-    Section("transit_keys", TransitKeyResource, "citadel.secrets.vault_transit_key", 4,
+    Section("transit_keys", _transit_key, "citadel.secrets.vault_transit_key", 4,
             lambda p: _in_mount(p, p["name"]), parent=(SECRET, ("transit",)), actions=("rotate",),
             lister=_under("keys"), absent=_child_absent),
-    Section("pki_roles", PkiRoleResource, "citadel.secrets.vault_pki_role", 4,
+    Section("pki_roles", _pki_role, "citadel.secrets.vault_pki_role", 4,
             lambda p: _in_mount(p, p["name"]), parent=(SECRET, ("pki",)), lister=_under("roles"),
             absent=_child_absent),
-    Section("database_roles", RoleResource, "citadel.secrets.vault_database_role", 4,
+    Section("database_roles", _database_role, "citadel.secrets.vault_database_role", 4,
             lambda p: _in_mount(p, p["name"]), parent=(SECRET, ("database",)), lister=_under("roles"),
             absent=_child_absent),
-    Section("database_static_roles", StaticRoleResource, "citadel.secrets.vault_database_static_role", 4,
+    Section("database_static_roles", _database_static_role, "citadel.secrets.vault_database_static_role", 4,
             lambda p: _in_mount(p, p["name"]), parent=(SECRET, ("database",)), actions=("rotate",),
             lister=_under("static-roles"), absent=_child_absent),
-    Section("approle_roles", ApproleRoleResource, "citadel.secrets.vault_approle_role", 4,
+    Section("approle_roles", _approle_role, "citadel.secrets.vault_approle_role", 4,
             lambda p: _in_mount(p, p["name"]), parent=(AUTH, ("approle",)), lister=_under("role", auth=True),
             absent=_child_absent),
-    Section("kubernetes_auth_roles", KubernetesAuthRoleResource, "citadel.secrets.vault_kubernetes_auth_role", 4,
+    Section("kubernetes_auth_roles", _kubernetes_auth_role, "citadel.secrets.vault_kubernetes_auth_role", 4,
             lambda p: _in_mount(p, p["name"]), parent=(AUTH, ("kubernetes",)), lister=_under("role", auth=True),
             absent=_child_absent),
-    Section("jwt_auth_roles", JwtAuthRoleResource, "citadel.secrets.vault_jwt_auth_role", 4,
+    Section("jwt_auth_roles", _jwt_auth_role, "citadel.secrets.vault_jwt_auth_role", 4,
             lambda p: _in_mount(p, p["name"]), parent=(AUTH, ("jwt", "oidc")), lister=_under("role", auth=True),
             absent=_child_absent),
-    Section("userpass_users", UserpassUserResource, "citadel.secrets.vault_userpass_user", 4,
+    Section("userpass_users", _userpass_user, "citadel.secrets.vault_userpass_user", 4,
             lambda p: _in_mount(p, (p["name"] or "").lower()), parent=(AUTH, ("userpass",)),
             lister=_under("users", auth=True), absent=_child_absent),
-    Section("token_roles", TokenRoleResource, "citadel.secrets.vault_token_role", 4, lambda p: p["name"].strip(),
+    Section("token_roles", _token_role, "citadel.secrets.vault_token_role", 4, lambda p: p["name"].strip(),
             lister=lambda client, mount: _listed(client, "auth/token/roles"),
             absent=lambda name, mount: {"name": name, "state": "absent"}),
-    Section("kv_secrets", KvSecretResource, "citadel.secrets.vault_kv_secret", 4,
+    Section("kv_secrets", _kv_secret, "citadel.secrets.vault_kv_secret", 4,
             lambda p: "%s/%s" % (normalise_path(p["mount"]), normalise_path(p["path"])), parent=(SECRET, ("kv-v2",)),
             actions=("cas", "versions", "destroy", "purge", "undelete_versions")),
 )
