@@ -210,7 +210,8 @@ for name in (os.listdir(path) if os.path.isdir(path) else []):
             headers["X-Vault-Namespace"] = conn["namespace"]
         request = urllib.request.Request(conn["url"] + "/v1/auth/token/revoke-self", data=b"{}",
                                          headers=headers, method="POST")
-        urllib.request.urlopen(request, timeout=10, context=context).close()
+        opener = urllib.request.build_opener(urllib.request.HTTPSHandler(context=context))
+        opener.open(request, timeout=10).close()
     except Exception:
         pass
 shutil.rmtree(path, ignore_errors=True)

@@ -150,7 +150,9 @@ def test_jwt_role_update_sends_only_the_difference_and_the_role_type():
     run(JwtAuthRoleResource, server, **GHA)
     assert server.roles["deploy"]["token_ttl"] == 900
     server.writes.clear()
-    again = run(JwtAuthRoleResource, server, **dict(GHA, token_ttl=900, bound_audiences=["https://github.com/org"]))
+    same = dict(GHA)
+    same.update(token_ttl=900, bound_audiences=["https://github.com/org"])
+    again = run(JwtAuthRoleResource, server, **same)
     assert not again.changed and server.writes == []
     run(JwtAuthRoleResource, server, name="deploy", token_ttl="20m")
     assert server.writes == [("auth/jwt/role/deploy", {"token_ttl": 1200, "role_type": "jwt"})]

@@ -327,7 +327,6 @@ def tag_steps(call, id_args, current, target, key="Key", value="Value"):
     return steps
 
 
-
 # -- the backend for the shared module runner ---------------------------------------------------------
 BACKEND = _module.Backend(copy.deepcopy(ARGSPEC), validate, connect)
 

@@ -237,10 +237,10 @@ class KeyVaultSecretResource(Resource):
         if current["deleted"]:
             if (self.params.get("deleted_secret") or "recover") == "purge":
                 self.run_steps([("purge the soft-deleted secret", lambda: kv.purge(name)),
-                           ("create it anew", lambda: self._write_version(target, target["value"]))])
+                                ("create it anew", lambda: self._write_version(target, target["value"]))])
                 return self.read()
             self.run_steps([("recover", lambda: kv.recover(name)),
-                       ("apply the task's options to the recovered secret", self._converge)])
+                            ("apply the task's options to the recovered secret", self._converge)])
             return self.read()
         self._update(current, target)
         return self.read()
@@ -292,8 +292,8 @@ class KeyVaultSecretResource(Resource):
                 result[SDK_NAMES[key]] = value
         return result
 
-
     # -- presentation -------------------------------------------------------------------------------------
+
     def present(self, state):
         """Properties and identifiers; never the value."""
         if state is None:

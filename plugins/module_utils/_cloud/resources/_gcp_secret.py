@@ -412,7 +412,6 @@ class GcpSecretResource(Resource):
         version = "%s/versions/%s" % (self.full_name, number)
         return lambda: self.client.call(verb, version, "%s_secret_version" % verb, {"name": version})
 
-
     def _verify(self, after, target):
         """Report properties the server accepted but did not store, instead of re-sending them every run."""
         missing = []

@@ -82,7 +82,6 @@ def ttl_pair_check(default_ttl, max_ttl, what):
         raise OptionError("%s: default_ttl (%ds) cannot be longer than max_ttl (%ds)" % (what, default_ttl, max_ttl))
 
 
-
 def scrubbed(exc, values):
     """``exc`` with every given secret value removed from its message (server errors may quote input)."""
     msg = _redact.scrub_text(exc.msg, values)

@@ -358,7 +358,6 @@ class KvSecretResource(Resource):
         self.run_steps(steps)
         return self.read()
 
-
     def _versions_step(self, verb, versions):
         return ("%s versions %s" % (verb, versions),
                 lambda: self.client.write(self._api(verb), {"versions": versions}))

@@ -352,7 +352,6 @@ class PkiCaResource(Resource):
         run_steps(self.name, steps, outcome="set up")
         return self.read()
 
-
     def _subject(self):
         p = self.params
         body = {"common_name": p["common_name"]}

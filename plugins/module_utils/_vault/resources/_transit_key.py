@@ -313,8 +313,8 @@ class TransitKeyResource(Resource):
             body["auto_rotate_period"] = "%ds" % body["auto_rotate_period"]
         return body
 
-
     # -- presentation -----------------------------------------------------------------------------
+
     def present(self, state):
         return dict(state) if state else {}
 
