@@ -78,7 +78,8 @@ class CitadelLookupBase(LookupBase):
         value, origin = self.get_option_and_origin(name)
         if str(origin).startswith("var") and self._templar is not None:
             raw = (getattr(self, "_raw_variables", None) or {}).get(str(origin).split(":", 1)[-1].strip(), value)
-            if isinstance(raw, str):
+            # only text with template markers needs the templar (a plain string templates to itself)
+            if isinstance(raw, str) and ("{{" in raw or "{%" in raw):
                 kind = (C.config.get_configuration_definitions(self.plugin_type, self._load_name).get(name) or {}) \
                     .get("type")
                 value = self._templar.template(raw)
