@@ -6,9 +6,9 @@ for the whole run — shared by every task and every forked worker through ``_to
 
 from __future__ import annotations
 
-import hashlib
 import time
 
+from ansible_collections.citadel.secrets.plugins.module_utils import _client_cache
 from ansible_collections.citadel.secrets.plugins.module_utils._errors import CitadelError
 from ansible_collections.citadel.secrets.plugins.module_utils._vault import _auth, _connect, _connection
 from ansible_collections.citadel.secrets.plugins.module_utils._vault._client import VaultClient
@@ -26,10 +26,7 @@ _CACHE = []
 
 
 def fingerprint(options):
-    digest = hashlib.sha256()
-    for name in sorted(SHARED_OPTIONS):
-        digest.update(("%s=%r;" % (name, options.get(name))).encode("utf-8"))
-    return digest.hexdigest()
+    return _client_cache.fingerprint(options, sorted(SHARED_OPTIONS))
 
 
 def _shared_cache():

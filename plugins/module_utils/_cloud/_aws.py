@@ -13,14 +13,13 @@ AWS's own error code and message, with any secret value that could be echoed scr
 from __future__ import annotations
 
 import copy
-import hashlib
 import json
 import os
 import re
 
 from ansible.module_utils.basic import env_fallback
 
-from ansible_collections.citadel.secrets.plugins.module_utils import _module, _redact
+from ansible_collections.citadel.secrets.plugins.module_utils import _client_cache, _module, _redact
 from ansible_collections.citadel.secrets.plugins.module_utils._errors import (
     BackendUnavailable, CitadelError, OptionError)
 
@@ -112,10 +111,7 @@ def validate(options):
 
 def fingerprint(options):
     """A digest of the connection options: the cache key for sessions, never the credentials themselves."""
-    digest = hashlib.sha256()
-    for name in OPTIONS:
-        digest.update(("%s=%r;" % (name, options.get(name))).encode("utf-8"))
-    return digest.hexdigest()
+    return _client_cache.fingerprint(options, OPTIONS)
 
 
 # -- the session -------------------------------------------------------------------------------------

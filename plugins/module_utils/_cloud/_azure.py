@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import base64
 import copy
-import hashlib
 import json
 import os
 import re
@@ -24,6 +23,7 @@ from datetime import datetime, timezone
 
 from ansible.module_utils.basic import env_fallback
 
+from ansible_collections.citadel.secrets.plugins.module_utils import _client_cache
 from ansible_collections.citadel.secrets.plugins.module_utils import _module, _redact
 from ansible_collections.citadel.secrets.plugins.module_utils._errors import (
     BackendUnavailable, CitadelError, OptionError)
@@ -139,10 +139,7 @@ def validate(options):
 
 def fingerprint(options):
     """A digest of the options: the cache key for clients, never the credentials themselves."""
-    digest = hashlib.sha256()
-    for name in OPTIONS:
-        digest.update(("%s=%r;" % (name, options.get(name))).encode("utf-8"))
-    return digest.hexdigest()
+    return _client_cache.fingerprint(options, OPTIONS)
 
 
 # -- credentials -------------------------------------------------------------------------------------
@@ -367,15 +364,11 @@ def connect(options):
 
 # Clients of this process, by option fingerprint: lookups get a token once per credential set and reuse it
 # for every term and task the process runs (tokens live in memory only).
-_CLIENTS = {}
+_CLIENTS = _client_cache.ClientCache(OPTIONS, KeyVault)
 
 
 def cached_client(options):
-    key = fingerprint(options)
-    client = _CLIENTS.get(key)
-    if client is None:
-        client = _CLIENTS[key] = KeyVault(options)
-    return client
+    return _CLIENTS.get(options)
 
 
 # -- shared helpers ------------------------------------------------------------------------------------

@@ -16,7 +16,6 @@ Google's own message.
 from __future__ import annotations
 
 import copy
-import hashlib
 import json
 import os
 import random
@@ -26,6 +25,7 @@ from datetime import datetime, timezone
 
 from ansible.module_utils.basic import env_fallback
 
+from ansible_collections.citadel.secrets.plugins.module_utils import _client_cache
 from ansible_collections.citadel.secrets.plugins.module_utils import _module, _redact
 from ansible_collections.citadel.secrets.plugins.module_utils._errors import (
     BackendUnavailable, CitadelError, OptionError)
@@ -144,10 +144,7 @@ def validate(options):
 
 def fingerprint(options):
     """A digest of the options: the cache key for clients, never the credentials themselves."""
-    digest = hashlib.sha256()
-    for name in OPTIONS:
-        digest.update(("%s=%r;" % (name, options.get(name))).encode("utf-8"))
-    return digest.hexdigest()
+    return _client_cache.fingerprint(options, OPTIONS)
 
 
 def credentials(s):
@@ -290,15 +287,11 @@ def connect(options):
 
 # Clients of this process, by option fingerprint: lookups resolve credentials once and reuse one client for
 # every term and task the process runs (tokens live in memory only).
-_CLIENTS = {}
+_CLIENTS = _client_cache.ClientCache(OPTIONS, SecretManager)
 
 
 def cached_client(options):
-    key = fingerprint(options)
-    client = _CLIENTS.get(key)
-    if client is None:
-        client = _CLIENTS[key] = SecretManager(options)
-    return client
+    return _CLIENTS.get(options)
 
 
 # -- shared helpers ------------------------------------------------------------------------------------
