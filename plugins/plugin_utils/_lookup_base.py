@@ -36,13 +36,19 @@ class Deleted(CitadelError):
 
 _POLICY_OPTION = {Missing: "on_missing", Denied: "on_denied", Deleted: "on_deleted"}
 
+#: resolved options by (plugin, keyword arguments, values of the variables the plugin reads), per process
+_RESOLVED = {}
+_RESOLVED_MAX = 256
+#: per plugin, the names of the variables its options can come from
+_VARIABLE_NAMES = {}
+
 
 class CitadelLookupBase(LookupBase):
     """Subclasses implement ``prepare()`` -> context and ``lookup_term(context, term)`` -> list of values."""
 
     def run(self, terms, variables=None, **kwargs):
         self._raw_variables = variables or {}
-        self.set_options(var_options=variables, direct=kwargs)
+        self._resolve_options(variables, kwargs)
         try:
             context = self.prepare()
         except CitadelError as exc:
@@ -59,6 +65,32 @@ class CitadelLookupBase(LookupBase):
                 else:
                     raise AnsibleLookupError("%s: %s" % (self.plugin_name(), exc.msg))
         return results
+
+    def _resolve_options(self, variables, kwargs):
+        """``set_options``, remembered per process for the same keyword arguments and the same values of the
+        variables this plugin reads: a loop calls a lookup once per item with the same options, and Ansible's
+        resolution of ~25 options costs more than the Vault read itself. Environment variables and
+        ansible.cfg do not change while a process runs; anything else that could differ is in the key."""
+        names = _VARIABLE_NAMES.get(self._load_name)
+        if names is None:
+            names = _VARIABLE_NAMES[self._load_name] = tuple(sorted({
+                entry["name"] for definition in (self.option_definitions or {}).values()
+                for entry in (definition.get("vars") or []) if entry.get("name")}))
+        present = variables or {}
+        try:
+            key = (self._load_name, repr(sorted(kwargs.items())),
+                   repr([(name, present[name]) for name in names if name in present]))
+        except Exception:  # pylint: disable=broad-except  # a value without a usable repr: resolve uncached
+            key = None
+        cached = _RESOLVED.get(key) if key else None
+        if cached is not None:
+            self._options, self._origins = dict(cached[0]), dict(cached[1])
+            return
+        self.set_options(var_options=variables, direct=kwargs)
+        if key:
+            if len(_RESOLVED) >= _RESOLVED_MAX:
+                _RESOLVED.clear()
+            _RESOLVED[key] = (dict(self._options), dict(self._origins))
 
     def prepare(self):
         return None

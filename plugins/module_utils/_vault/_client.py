@@ -1,7 +1,7 @@
 # -*- coding: utf-8 -*-
 # Copyright: citadel.secrets contributors
 # GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""The one Vault client factory: hvac on a pooled ``requests`` session with the retry policy mounted.
+"""The one Vault client: API verbs on the pooled, retrying ``_transport``.
 
 ``VaultClient`` exposes the four verbs resources need (read / write / delete / list) on API paths
 relative to ``/v1/``; it turns HTTP outcomes into Python values (404 on a read means "absent") and every
@@ -10,55 +10,25 @@ other failure into a ``VaultApiError`` that names the method and path and carrie
 
 from __future__ import annotations
 
-import traceback
+import json
+import urllib.parse
 
-HVAC_IMPORT_ERROR = None
-try:
-    import hvac
-    import hvac.adapters
-    import requests
-    from requests.adapters import HTTPAdapter
-except ImportError:
-    HVAC_IMPORT_ERROR = traceback.format_exc()
-
-from ansible_collections.citadel.secrets.plugins.module_utils._errors import BackendUnavailable, OptionError
+from ansible_collections.citadel.secrets.plugins.module_utils._errors import BackendUnavailable
 from ansible_collections.citadel.secrets.plugins.module_utils._vault._errors import VaultApiError
-from ansible_collections.citadel.secrets.plugins.module_utils._vault._retry import retry_policy
+from ansible_collections.citadel.secrets.plugins.module_utils._vault._transport import HttpTransport, TransportError
 
-
-def _session(settings):
-    session = requests.Session()
-    adapter = HTTPAdapter(max_retries=retry_policy(settings.retries), pool_connections=4, pool_maxsize=16)
-    session.mount("http://", adapter)
-    session.mount("https://", adapter)
-    session.verify = settings.verify
-    session.cert = settings.cert
-    if settings.proxies:
-        session.proxies = settings.proxies
-    return session
+#: redirects a standby node may answer with (Vault's HA mode without request forwarding)
+_REDIRECTS = (301, 302, 307, 308)
+MAX_REDIRECTS = 3
 
 
 class VaultClient:
-    """A thin, typed face over ``hvac.Client`` for resource classes."""
+    """A token, a namespace and a transport; resource classes call ``read``/``write``/``delete``/``list``."""
 
     def __init__(self, settings):
-        if HVAC_IMPORT_ERROR:
-            raise OptionError("the Python library hvac (and requests) is required on the host running this "
-                              "plugin: pip install hvac", traceback=HVAC_IMPORT_ERROR)
         self.settings = settings
-        # token="" stops hvac from picking up VAULT_TOKEN/~/.vault-token by itself: _auth decides.
-        self.hvac = hvac.Client(url=settings.url, token="", namespace=settings.namespace, timeout=settings.timeout,
-                                verify=settings.verify, cert=settings.cert, proxies=settings.proxies,
-                                session=_session(settings), adapter=hvac.adapters.RawAdapter)
-
-    # -- token ---------------------------------------------------------------------------------
-    @property
-    def token(self):
-        return self.hvac.token
-
-    @token.setter
-    def token(self, value):
-        self.hvac.token = value
+        self.token = ""
+        self.transport = HttpTransport(settings)
 
     # -- verbs ---------------------------------------------------------------------------------
     def request(self, method, path, data=None, params=None, missing_ok=False, wrap_ttl=None):
@@ -67,16 +37,14 @@ class VaultClient:
         ``wrap_ttl`` (seconds) asks the server to response-wrap the answer: the body then carries ``wrap_info``.
         """
         path = path.strip("/")
-        try:
-            response = self.hvac.adapter.request(method, "/v1/" + path, json=data, params=params,
-                                                 raise_exception=False, wrap_ttl=wrap_ttl)
-        except requests.exceptions.SSLError as exc:
-            raise BackendUnavailable("TLS error talking to %s: %s. Set ca_cert to the CA that signed the server "
-                                     "certificate (or validate_certs: false for a throw-away test server)"
-                                     % (self.settings.url, _root_cause(exc)))
-        except requests.exceptions.RequestException as exc:
-            raise BackendUnavailable("cannot reach Vault at %s (%s %s, %d retries): %s"
-                                     % (self.settings.url, method, path, self.settings.retries, _root_cause(exc)))
+        headers = self.headers()
+        body = None
+        if data is not None:
+            body = json.dumps(data).encode("utf-8")
+            headers["Content-Type"] = "application/json"
+        if wrap_ttl:
+            headers["X-Vault-Wrap-TTL"] = str(wrap_ttl)
+        response = self.send(method, path, params=params, body=body, headers=headers)
         if response.status_code == 404 and missing_ok:
             return None
         if response.status_code >= 400:
@@ -87,6 +55,43 @@ class VaultClient:
             return response.json()
         except ValueError:
             return {"raw": response.text}
+
+    def send(self, method, path, params=None, body=None, headers=None, stream_to=None):
+        """The raw HTTP exchange for ``/v1/<path>`` (binary bodies, streamed answers); failures to connect
+        become ``BackendUnavailable`` naming the server and what to do about TLS problems."""
+        query = "?" + urllib.parse.urlencode(params, doseq=True) if params else ""
+        headers = headers if headers is not None else self.headers()
+        transport, target = self.transport, "/v1/" + path.strip("/") + query
+        try:
+            for dummy in range(MAX_REDIRECTS + 1):
+                response = transport.send(method, target, body=body, headers=headers, stream_to=stream_to)
+                location = response.headers.get("Location") if response.status_code in _REDIRECTS else None
+                if not location or hasattr(body, "read"):
+                    return response
+                # a standby that does not forward names the active node: ask it (same TLS and proxy settings)
+                found = urllib.parse.urlsplit(urllib.parse.urljoin(transport.origin() + target, location))
+                transport = HttpTransport(self.settings, url="%s://%s" % (found.scheme, found.netloc))
+                target = found.path + ("?" + found.query if found.query else "")
+            return response
+        except TransportError as exc:
+            if exc.tls:
+                raise BackendUnavailable("TLS error talking to %s: %s. Set ca_cert to the CA that signed the server "
+                                         "certificate (or validate_certs: false for a throw-away test server)"
+                                         % (self.settings.url, exc))
+            raise BackendUnavailable("cannot reach Vault at %s (%s %s, %d retries): %s"
+                                     % (self.settings.url, method, path, self.settings.retries, exc))
+
+    def headers(self):
+        headers = {"X-Vault-Request": "true"}
+        if self.token:
+            headers["X-Vault-Token"] = self.token
+        if self.settings.namespace:
+            headers["X-Vault-Namespace"] = self.settings.namespace
+        return headers
+
+    def single_attempt(self):
+        """Requests inside ``with client.single_attempt():`` are sent once (see ``_sys.single_attempt``)."""
+        return self.transport.single_attempt()
 
     def read(self, path, params=None):
         """GET ``path``; ``None`` when it does not exist."""
@@ -102,14 +107,3 @@ class VaultClient:
         """LIST ``path``; the ``keys`` found, ``[]`` when there are none."""
         body = self.request("LIST", path, missing_ok=True)
         return list(((body or {}).get("data") or {}).get("keys") or [])
-
-
-def _root_cause(exc):
-    """The innermost reason of a requests/urllib3 error, which is the readable one."""
-    seen = exc
-    while True:
-        inner = getattr(seen, "reason", None) or (seen.args[0] if getattr(seen, "args", None) else None)
-        if isinstance(inner, BaseException) and inner is not seen:
-            seen = inner
-            continue
-        return str(seen)

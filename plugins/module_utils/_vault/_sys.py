@@ -10,7 +10,6 @@ say (they accept them, so ``module_defaults`` for the ``citadel.secrets.vault`` 
 
 from __future__ import annotations
 
-import contextlib
 import time
 
 from ansible_collections.citadel.secrets.plugins.module_utils import _module
@@ -66,28 +65,13 @@ def wait_for(probe, timeout, interval=0.5):
         time.sleep(interval)
 
 
-@contextlib.contextmanager
 def single_attempt(client):
-    """Send the requests inside the block once, without the client's retries.
+    """Send the requests inside the block once, without the client's retries, on a new connection.
 
     For requests that must not be repeated after a lost answer: a second ``sys/init`` would only say
     "already initialized" while the keys of the first are gone; a restore is not re-sent blindly.
     """
-    try:
-        from requests.adapters import HTTPAdapter
-    except ImportError:  # hvac brings requests; the client could not exist without it
-        yield
-        return
-    session = client.hvac.adapter.session
-    saved = dict(session.adapters)
-    once = HTTPAdapter(max_retries=0)
-    session.mount("http://", once)
-    session.mount("https://", once)
-    try:
-        yield
-    finally:
-        session.adapters.clear()
-        session.adapters.update(saved)
+    return client.single_attempt()
 
 
 def require_initialized(status, what):

@@ -22,13 +22,7 @@ import stat
 import tarfile
 import tempfile
 
-try:
-    import requests
-except ImportError:  # the Vault client reports the missing library before any of this runs
-    requests = None
-
-from ansible_collections.citadel.secrets.plugins.module_utils._errors import (
-    BackendUnavailable, CitadelError, OptionError)
+from ansible_collections.citadel.secrets.plugins.module_utils._errors import CitadelError, OptionError
 from ansible_collections.citadel.secrets.plugins.module_utils._reconcile import Resource
 from ansible_collections.citadel.secrets.plugins.module_utils._vault import _sys
 from ansible_collections.citadel.secrets.plugins.module_utils._vault._errors import VaultApiError
@@ -156,12 +150,12 @@ class RaftSnapshotResource(Resource):
     def apply(self, current, target):
         return self._save() if self.saving else self._restore(target)
 
-    def _request(self, method, path, **kwargs):
-        try:
-            response = self.client.hvac.adapter.request(method, "/v1/" + path, raise_exception=False, **kwargs)
-        except requests.exceptions.RequestException as exc:
-            raise BackendUnavailable("%s %s failed: cannot reach %s: %s"
-                                     % (method, path, self.client.settings.url, type(exc).__name__))
+    def _request(self, method, path, body=None, stream_to=None):
+        headers = self.client.headers()
+        if body is not None:
+            headers["Content-Type"] = "application/octet-stream"
+            headers["Content-Length"] = str(os.fstat(body.fileno()).st_size)
+        response = self.client.send(method, path, body=body, headers=headers, stream_to=stream_to)
         if response.status_code >= 400:
             raise VaultApiError.from_response(method, path, response)
         return response
@@ -172,10 +166,7 @@ class RaftSnapshotResource(Resource):
         try:
             os.fchmod(fd, 0o600)
             with os.fdopen(fd, "wb") as handle:
-                response = self._request("GET", PATH, stream=True)
-                with response:
-                    for block in response.iter_content(CHUNK):
-                        handle.write(block)
+                self._request("GET", PATH, stream_to=handle)
                 handle.flush()
                 os.fsync(handle.fileno())
             problem = verify_archive(tmp)
@@ -197,7 +188,7 @@ class RaftSnapshotResource(Resource):
         with open(self.params["src"], "rb") as handle:
             with _sys.single_attempt(self.client):
                 try:
-                    self._request("POST", path, data=handle, headers={"Content-Type": "application/octet-stream"})
+                    self._request("POST", path, body=handle)
                 except VaultApiError as exc:
                     hint = ""
                     if not self.params.get("force") and "keyring" in exc.msg.lower():
