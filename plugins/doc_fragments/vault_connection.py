@@ -21,6 +21,7 @@ options:
   ca_cert:
     description:
       - Path to a PEM bundle of the CA that signed the server certificate. Falls back to E(VAULT_CACERT).
+      - Without it the system trust store is used (E(SSL_CERT_FILE) and E(SSL_CERT_DIR) are honoured).
     type: path
     aliases: [cacert]
   client_cert:
@@ -51,7 +52,11 @@ options:
     default: 3
   proxies:
     description:
-      - "Proxy URLs by scheme, as C(requests) takes them, for example C({'https': 'http://proxy:3128'})."
+      - "Proxy URLs by scheme (V(http), V(https) or V(all)), for example C({'https': 'http://user:pass@proxy:3128'}).
+        HTTPS requests are tunnelled through the proxy with C(CONNECT); the proxy itself is reached over
+        plain HTTP."
+      - When not given, the E(https_proxy), E(http_proxy), E(all_proxy) and E(no_proxy) environment variables
+        apply.
     type: dict
 """
 

@@ -69,6 +69,9 @@ class VaultClient:
                 if not location or hasattr(body, "read"):
                     return response
                 # a standby that does not forward names the active node: ask it (same TLS and proxy settings)
+                if stream_to is not None:
+                    stream_to.seek(0)
+                    stream_to.truncate()
                 found = urllib.parse.urlsplit(urllib.parse.urljoin(transport.origin() + target, location))
                 transport = HttpTransport(self.settings, url="%s://%s" % (found.scheme, found.netloc))
                 target = found.path + ("?" + found.query if found.query else "")

@@ -97,7 +97,7 @@ class HttpTransport:
                 response = self._send_once(method, path, body, headers or {}, stream_to, fresh=single)
             except (OSError, http.client.HTTPException) as exc:
                 if isinstance(exc, ssl.SSLError) and not isinstance(exc, _TLS_TRANSIENT):
-                    raise TransportError(getattr(exc, "verify_message", None) or str(exc), tls=True)
+                    raise TransportError(_tls_reason(exc), tls=True)
                 if attempt >= retries:
                     raise TransportError("%s: %s" % (type(exc).__name__, exc) if str(exc) else type(exc).__name__)
                 if stream_to is not None:  # start the download over
@@ -208,6 +208,12 @@ class _SingleAttempt:
 
     def __exit__(self, *exc):
         self.state.on = self.saved
+
+
+def _tls_reason(exc):
+    if isinstance(exc, ssl.SSLCertVerificationError) and exc.verify_message:
+        return "certificate verify failed: %s" % exc.verify_message
+    return str(exc)
 
 
 def _tls_context(settings):
