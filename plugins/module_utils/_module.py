@@ -27,14 +27,15 @@ class Backend:
         self.connect = connect
 
 
-class CitadelModule(AnsibleModule):
-    def __init__(self, backend, argument_spec, **kwargs):
-        spec = copy.deepcopy(backend.argspec)
-        spec.update(argument_spec)
-        kwargs.setdefault("supports_check_mode", True)
-        super().__init__(argument_spec=spec, **kwargs)
-        self.backend = backend
-        self._client = None
+def full_argspec(backend, argument_spec):
+    spec = copy.deepcopy(backend.argspec)
+    spec.update(argument_spec)
+    return spec
+
+
+class ModuleHelpers:
+    """What module code calls beyond ``AnsibleModule``'s interface; shared by ``CitadelModule`` and the in-process
+    runner of action plugins (``plugin_utils/_in_process.py``). Needs ``backend``, ``params`` and ``_client``."""
 
     def client(self):
         """The connected (and authenticated) client, created on first use."""
@@ -50,6 +51,14 @@ class CitadelModule(AnsibleModule):
         # an unexpected bug: the type and traceback, never the locals (which may hold secrets)
         self.fail_json(msg="unexpected error in %s: %s" % (self._name, type(exc).__name__),
                        exception=traceback.format_exc())
+
+
+class CitadelModule(ModuleHelpers, AnsibleModule):
+    def __init__(self, backend, argument_spec, **kwargs):
+        kwargs.setdefault("supports_check_mode", True)
+        super().__init__(argument_spec=full_argspec(backend, argument_spec), **kwargs)
+        self.backend = backend
+        self._client = None
 
 
 def run_resource_module(backend, resource_class, argument_spec, **module_kwargs):

@@ -1,0 +1,101 @@
+# -*- coding: utf-8 -*-
+# Copyright: citadel.secrets contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Run a module's code inside the controller's worker process when the task targets the controller anyway.
+
+A module task costs Ansible a new Python process, the import of ``AnsibleModule``, and - the largest part for a
+module built on many ``module_utils`` files, such as ``vault_config`` - parsing every one of those files to build
+the AnsiballZ payload, on every run (measured in bench/README.md). For a task whose connection is ``local`` the
+module would run on this machine with this user anyway, so the action plugin calls the same module code here.
+
+The contract stays the module's: options are validated by ``ArgumentSpecValidator`` against the same argument
+spec (aliases, defaults, environment fallbacks - with the task's ``environment`` applied -, choices, types),
+check mode and diff come from the task, ``no_log`` values are removed from everything returned, and the result
+carries ``invocation`` and ``warnings`` like a module's. Any other connection, and async tasks, run the module
+as usual; so does a task with the variable ``citadel_in_process: false``.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+
+from ansible.module_utils.common import warnings as module_warnings
+from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
+from ansible.module_utils.common.parameters import remove_values
+from ansible.module_utils.errors import UnsupportedError
+
+from ansible_collections.citadel.secrets.plugins.module_utils._module import ModuleHelpers, full_argspec
+
+
+class _Exit(Exception):
+    def __init__(self, result):
+        super().__init__("module exit")
+        self.result = result
+
+
+class InProcessModule(ModuleHelpers):
+    """The part of ``AnsibleModule``'s interface that the collection's module code uses."""
+
+    def __init__(self, name, backend, argument_spec, args, check_mode=False, diff=False):
+        self._name = name
+        self.backend = backend
+        self._client = None
+        self.check_mode = bool(check_mode)
+        self._diff = bool(diff)
+        self._warnings = []
+        self.params = {}
+        self.no_log_values = set()
+        validation = ArgumentSpecValidator(full_argspec(backend, argument_spec)).validate(dict(args))
+        self.no_log_values.update(validation._no_log_values)  # pylint: disable=protected-access
+        self.params = validation.validated_parameters
+        for alias in validation._warnings:  # pylint: disable=protected-access
+            self.warn("Both option %s and its alias %s are set." % (alias["option"], alias["alias"]))
+        if validation.error_messages:
+            msg = validation.errors.msg
+            if isinstance(validation.errors[0], UnsupportedError):
+                msg = "Unsupported parameters for (%s) module: %s" % (name, msg)
+            self.fail_json(msg=msg)
+
+    def warn(self, msg):
+        self._warnings.append(msg)
+
+    def exit_json(self, **result):
+        raise _Exit(self._finish(result))
+
+    def fail_json(self, msg, **result):
+        result.update(failed=True, msg=msg)
+        raise _Exit(self._finish(result))
+
+    def _finish(self, result):
+        result.setdefault("changed", False)
+        result["invocation"] = {"module_args": self.params}
+        warnings = self._warnings + list(module_warnings.get_warning_messages())
+        if warnings:
+            result["warnings"] = warnings
+        return remove_values(result, self.no_log_values)
+
+
+def run_module_code(name, backend, argument_spec, run, args, check_mode, diff, environment):
+    """``run(module)`` against an ``InProcessModule`` built from the task's arguments; returns the module result.
+    ``environment`` (the task's ``environment``) is in ``os.environ`` while it runs, for the options' fallbacks."""
+    with _environment(environment or {}):
+        try:
+            run(InProcessModule(name, backend, argument_spec, args, check_mode, diff))
+        except _Exit as done:
+            return done.result
+    raise RuntimeError("%s ended without a result" % name)
+
+
+@contextlib.contextmanager
+def _environment(extra):
+    saved = {key: os.environ.get(key) for key in extra}
+    os.environ.update({key: str(value) for key, value in extra.items()})
+    try:
+        yield
+    finally:
+        for key, value in saved.items():
+            if value is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = value
