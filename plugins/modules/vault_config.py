@@ -108,6 +108,11 @@ notes:
     modules; with V(always) the object is reported as changed on every run.
   - OpenBao and HashiCorp Vault are handled as by the single-object modules (their notes list the differences);
     the document itself means the same on both.
+  - "With a C(local) connection (C(hosts: localhost) or C(delegate_to: localhost)) the task runs inside Ansible's
+    worker process through the collection's action plugin, with the same option checks, environment fallbacks
+    (the task's C(environment) included), check mode, diff and masking; this saves packaging and starting the
+    module. Other connections and async tasks run the module on the target. Set the variable
+    C(citadel_in_process=false) to run the module on the controller too."
 seealso:
   - module: citadel.secrets.vault_policy
   - module: citadel.secrets.vault_secrets_engine

@@ -30,7 +30,7 @@ import time
 import urllib.parse
 import urllib.request
 
-from ansible_collections.citadel.secrets.plugins.module_utils._errors import BackendUnavailable, OptionError
+from ansible_collections.citadel.secrets.plugins.module_utils._errors import OptionError
 from ansible_collections.citadel.secrets.plugins.module_utils._vault import _retry
 
 #: idle connections kept per transport (vault_config reads with up to 32 threads)

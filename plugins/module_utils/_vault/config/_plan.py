@@ -6,10 +6,11 @@
 1. ``ConfigPlan(document, prune, protect)`` checks every entry against its resource class's ``argspec`` and
    ``validate()`` - no request is sent, and every bad entry is reported at once, by section, index and name.
 2. ``plan(client)`` reads everything it needs concurrently (a bounded thread pool over the one client, whose
-   transport hands each thread its own kept-alive connection from a pool), then asks each resource for its ``target()`` and ``differs()`` - exactly what the single-object
-   module does - giving one action per object: create, update, delete or unchanged. Objects inside a mount
-   that this run creates are not read (there is nothing yet); prune lists what exists and plans a delete for
-   each object the document does not name, except protected ones.
+   transport hands each thread its own kept-alive connection from a pool), then asks each resource for its
+   ``target()`` and ``differs()`` - exactly what the single-object module does - giving one action per object:
+   create, update, delete or unchanged. Objects inside a mount that this run creates are not read (there is
+   nothing yet); prune lists what exists and plans a delete for each object the document does not name, except
+   protected ones.
 3. ``apply(client)`` writes, in dependency order: creates and updates wave by wave (audit devices, policies,
    mounts, engine/method configurations, objects inside mounts), then deletions in the reverse order. Within a
    wave writes run concurrently. A failure stops the run after the writes already in flight, and raises

@@ -36,7 +36,11 @@ from ansible_collections.citadel.secrets.plugins.module_utils._vault._mounts imp
 def _approle_role():
     from ansible_collections.citadel.secrets.plugins.module_utils._vault.resources._approle_role import (
         ApproleRoleResource)
-    return ApproleRoleResource
+
+    class ConfigApproleRole(ApproleRoleResource):
+        READS_ROLE_ID = False  # the plan does not report role IDs: one request less per role
+
+    return ConfigApproleRole
 
 
 def _audit_device():

@@ -131,9 +131,13 @@ class ApproleRoleResource(AuthRoleResource):
         return state
 
     # -- I/O ---------------------------------------------------------------------------------------
+    #: whether ``read`` fetches the role ID even when no ``custom_role_id`` asks for one (the module returns it;
+    #: vault_config, which does not, skips the extra request per role)
+    READS_ROLE_ID = True
+
     def read(self):
         state = super().read()
-        if state is not None:
+        if state is not None and (self.READS_ROLE_ID or self.params.get("custom_role_id") is not None):
             body = self.client.read(self.path + "/role-id")
             state["role_id"] = ((body or {}).get("data") or {}).get("role_id")
         return state
