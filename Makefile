@@ -162,6 +162,7 @@ audit-demo: venv collection-tree
 # Benchmarks print ratios against the baselines named in the issues; see bench/README.md.
 bench: venv
 	$(BIN)/python bench/lookups.py
+	$(BIN)/python bench/lookup_calls.py
 	$(BIN)/python bench/config.py
 
 clean:

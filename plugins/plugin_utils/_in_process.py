@@ -18,7 +18,9 @@ as usual; so does a task with the variable ``citadel_in_process: false``.
 from __future__ import annotations
 
 import contextlib
+import datetime
 import os
+from collections.abc import Mapping
 
 from ansible.module_utils.common import warnings as module_warnings
 from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
@@ -76,12 +78,35 @@ class InProcessModule(ModuleHelpers):
         return remove_values(result, self.no_log_values)
 
 
+def plain(value):
+    """The task arguments as a module receives them: plain dicts, lists, text and numbers. (A module gets them
+    through JSON; here they would keep Ansible's tagged types, which every ``deepcopy`` of the argument checks
+    then rebuilds object by object. Vaulted text is decrypted, as the module's JSON would carry it.)"""
+    if isinstance(value, Mapping):
+        return {plain(key): plain(item) for key, item in value.items()}
+    if isinstance(value, (list, tuple, set, frozenset)):
+        return [plain(item) for item in value]
+    if value is None or isinstance(value, bool):
+        return value
+    if isinstance(value, int):
+        return int(value)
+    if isinstance(value, float):
+        return float(value)
+    if isinstance(value, str):
+        return str(value)
+    if isinstance(value, bytes):
+        return value.decode("utf-8", "surrogateescape")
+    if isinstance(value, (datetime.date, datetime.time)):
+        return value.isoformat()
+    return format(value)  # text-like objects such as vaulted strings format as their plaintext
+
+
 def run_module_code(name, backend, argument_spec, run, args, check_mode, diff, environment):
     """``run(module)`` against an ``InProcessModule`` built from the task's arguments; returns the module result.
     ``environment`` (the task's ``environment``) is in ``os.environ`` while it runs, for the options' fallbacks."""
-    with _environment(environment or {}):
+    with _environment(plain(environment or {})):
         try:
-            run(InProcessModule(name, backend, argument_spec, args, check_mode, diff))
+            run(InProcessModule(name, backend, argument_spec, plain(args), check_mode, diff))
         except _Exit as done:
             return done.result
     raise RuntimeError("%s ended without a result" % name)

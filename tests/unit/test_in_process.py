@@ -6,7 +6,7 @@ from __future__ import annotations
 import os
 
 from ansible_collections.citadel.secrets.plugins.module_utils._module import Backend
-from ansible_collections.citadel.secrets.plugins.plugin_utils._in_process import run_module_code
+from ansible_collections.citadel.secrets.plugins.plugin_utils._in_process import plain, run_module_code
 from ansible.module_utils.basic import env_fallback
 
 BACKEND = Backend(dict(url=dict(type="str", fallback=(env_fallback, ["IP_TEST_ADDR"])),
@@ -58,3 +58,15 @@ def test_fail_json_keeps_the_extra_keys():
         module.fail_json(msg="no", applied=["x"])
     result = run({"name": "a"}, code=fails)
     assert result["failed"] is True and result["msg"] == "no" and result["applied"] == ["x"]
+
+
+def test_arguments_become_plain_types_as_a_module_would_receive_them():
+    class Tagged(str):
+        pass
+
+    class Secretish:
+        def __format__(self, spec):
+            return "plain-text"
+    value = plain({Tagged("k"): (Tagged("v"), 1, 2.5, True, None, Secretish())})
+    assert value == {"k": ["v", 1, 2.5, True, None, "plain-text"]}
+    assert type(next(iter(value))) is str and type(value["k"][0]) is str
