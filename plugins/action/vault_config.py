@@ -22,7 +22,9 @@ class ActionModule(ActionBase):
         task_vars = task_vars or {}
         result = super().run(tmp, task_vars)
         in_process = boolean(task_vars.get("citadel_in_process", True), strict=False)
-        if not in_process or self._connection.transport != "local" or self._task.async_val:
+        # only where the module would run on this machine as this user: local connection, no become, not async
+        if (not in_process or self._connection.transport != "local" or self._play_context.become
+                or self._task.async_val):
             result.update(self._execute_module(module_name="citadel.secrets.vault_config", task_vars=task_vars,
                                                wrap_async=self._task.async_val))
             return result

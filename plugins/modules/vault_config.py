@@ -111,7 +111,7 @@ notes:
   - "With a C(local) connection (C(hosts: localhost) or C(delegate_to: localhost)) the task runs inside Ansible's
     worker process through the collection's action plugin, with the same option checks, environment fallbacks
     (the task's C(environment) included), check mode, diff and masking; this saves packaging and starting the
-    module. Other connections and async tasks run the module on the target. Set the variable
+    module. Other connections, C(become) and async tasks run the module on the target. Set the variable
     C(citadel_in_process=false) to run the module on the controller too."
 seealso:
   - module: citadel.secrets.vault_policy

@@ -11,8 +11,8 @@ module would run on this machine with this user anyway, so the action plugin cal
 The contract stays the module's: options are validated by ``ArgumentSpecValidator`` against the same argument
 spec (aliases, defaults, environment fallbacks - with the task's ``environment`` applied -, choices, types),
 check mode and diff come from the task, ``no_log`` values are removed from everything returned, and the result
-carries ``invocation`` and ``warnings`` like a module's. Any other connection, and async tasks, run the module
-as usual; so does a task with the variable ``citadel_in_process: false``.
+carries ``invocation`` and ``warnings`` like a module's. Any other connection, ``become``, and async tasks run
+the module as usual; so does a task with the variable ``citadel_in_process: false``.
 """
 
 from __future__ import annotations
