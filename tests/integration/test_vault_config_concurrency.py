@@ -1,5 +1,5 @@
-"""vault_config reads with a pool of threads over one VaultClient (one requests Session): check, against the
-session's OpenBao, that concurrent answers never cross (each read gets its own object) and that a plan of many
+"""vault_config reads with a pool of threads over one VaultClient (one pool of kept-alive connections): check,
+against the session's OpenBao, that concurrent answers never cross (each read gets its own object) and that a plan of many
 objects read concurrently is stable."""
 
 from __future__ import annotations
