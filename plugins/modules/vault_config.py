@@ -231,7 +231,7 @@ from ansible_collections.citadel.secrets.plugins.module_utils._vault.config._tas
 
 
 def main():
-    run(CitadelModule(BACKEND, ARGSPEC))
+    run(CitadelModule(BACKEND, ARGSPEC, supports_check_mode=True))
 
 
 if __name__ == "__main__":

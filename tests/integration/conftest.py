@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import importlib
 import json
 import os
 import re
@@ -45,6 +46,17 @@ def collections_path():
     os.makedirs(os.path.join(tmp, "ansible_collections", "citadel"))
     os.symlink(ROOT, os.path.join(tmp, "ansible_collections", "citadel", "secrets"))
     return tmp
+
+
+def import_collection(collections_path, name):
+    """A module of the collection (``plugins.module_utils._vault._connect``), for Python tests that drive its
+    code directly; installs Ansible's collection finder for ``collections_path`` when nothing has yet."""
+    try:
+        importlib.import_module("ansible_collections.citadel.secrets")
+    except ImportError:
+        from ansible.utils.collection_loader._collection_finder import _AnsibleCollectionFinder
+        _AnsibleCollectionFinder(paths=[collections_path])._install()
+    return importlib.import_module("ansible_collections.citadel.secrets." + name)
 
 
 @pytest.fixture(scope="session")

@@ -3,7 +3,6 @@ against the server's CA (the proxy sees only ciphertext), for the option and for
 
 from __future__ import annotations
 
-import importlib
 import os
 import select
 import socket
@@ -11,17 +10,14 @@ import threading
 
 import pytest
 
+from conftest import import_collection
+
 
 @pytest.fixture(scope="module")
 def vault_code(collections_path):
-    """The collection's client modules (importable once Ansible's collection finder knows the checkout)."""
-    try:
-        importlib.import_module("ansible_collections.citadel.secrets")
-    except ImportError:
-        from ansible.utils.collection_loader._collection_finder import _AnsibleCollectionFinder
-        _AnsibleCollectionFinder(paths=[collections_path])._install()
-    base = "ansible_collections.citadel.secrets.plugins.module_utils."
-    return {name: importlib.import_module(base + name) for name in ("_errors", "_vault._client", "_vault._connection")}
+    """The collection's client modules."""
+    return {name: import_collection(collections_path, "plugins.module_utils." + name)
+            for name in ("_errors", "_vault._client", "_vault._connection")}
 
 
 class ConnectProxy:

@@ -9,17 +9,14 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
+from conftest import import_collection
+
 N = 40
 
 
 @pytest.fixture(scope="module")
 def collection(collections_path):
-    try:
-        importlib.import_module("ansible_collections.citadel.secrets")
-    except ImportError:
-        from ansible.utils.collection_loader._collection_finder import _AnsibleCollectionFinder
-        _AnsibleCollectionFinder(paths=[collections_path])._install()
-    return importlib.import_module("ansible_collections.citadel.secrets.plugins.module_utils._vault._connect")
+    return import_collection(collections_path, "plugins.module_utils._vault._connect")
 
 
 @pytest.fixture(scope="module")

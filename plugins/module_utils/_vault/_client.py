@@ -93,7 +93,9 @@ class VaultClient:
         return headers
 
     def single_attempt(self):
-        """Requests inside ``with client.single_attempt():`` are sent once (see ``_sys.single_attempt``)."""
+        """Requests of this thread inside ``with client.single_attempt():`` are sent once, on a new connection:
+        for requests that must not be repeated after a lost answer (a second ``sys/init`` would only say "already
+        initialized" while the keys of the first are gone; a snapshot restore is not re-sent blindly)."""
         return self.transport.single_attempt()
 
     def read(self, path, params=None):

@@ -65,15 +65,6 @@ def wait_for(probe, timeout, interval=0.5):
         time.sleep(interval)
 
 
-def single_attempt(client):
-    """Send the requests inside the block once, without the client's retries, on a new connection.
-
-    For requests that must not be repeated after a lost answer: a second ``sys/init`` would only say
-    "already initialized" while the keys of the first are gone; a restore is not re-sent blindly.
-    """
-    return client.single_attempt()
-
-
 def require_initialized(status, what):
     if not status["initialized"]:
         raise CitadelError("the server is not initialised, so %s is not possible yet: run "

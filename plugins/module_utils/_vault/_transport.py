@@ -120,12 +120,6 @@ class HttpTransport:
         """Context manager: requests of this thread inside it are sent once, on a new connection."""
         return _SingleAttempt(self._single)
 
-    def close(self):
-        with self._lock:
-            idle, self._idle = self._idle, []
-        for conn in idle:
-            conn.close()
-
     # -- one attempt -------------------------------------------------------------------------------
     def _send_once(self, method, path, body, headers, stream_to, fresh):
         target = self.base_path + path

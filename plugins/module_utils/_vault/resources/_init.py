@@ -247,7 +247,7 @@ class InitResource(Resource):
                 body["recovery_pgp_keys"] = self.pgp_keys
         handle = self._open_keys_file()
         try:
-            with _sys.single_attempt(self.client):
+            with self.client.single_attempt():
                 answer = self.client.write("sys/init", body, method="PUT")
         except CitadelError as exc:
             self._discard_keys_file(handle)

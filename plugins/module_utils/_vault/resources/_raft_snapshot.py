@@ -186,7 +186,7 @@ class RaftSnapshotResource(Resource):
     def _restore(self, target):
         path = PATH + ("-force" if self.params.get("force") else "")
         with open(self.params["src"], "rb") as handle:
-            with _sys.single_attempt(self.client):
+            with self.client.single_attempt():
                 try:
                     self._request("POST", path, body=handle)
                 except VaultApiError as exc:
