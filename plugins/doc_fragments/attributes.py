@@ -36,3 +36,17 @@ attributes:
     membership: [citadel.secrets.vault]
     description: Use C(group/citadel.secrets.vault) in C(module_defaults) to set connection and auth options once.
 """
+
+    # Vault modules run in the controller's worker for local connections (plugins/action/vault_config.py).
+    IN_PROCESS = r"""
+attributes:
+  action:
+    support: full
+    description:
+      - With a C(local) connection (a play on C(localhost), or the task delegated to it) the module's code runs inside
+        Ansible's worker process through the collection's action plugin, with the same option checks, environment
+        fallbacks (the task's C(environment) included), check mode, diff and masking. This saves packaging and
+        starting a module process for every task and loop item.
+      - Other connections, C(become) and async tasks run the module on the target. The variable
+        C(citadel_in_process=false) runs it as a module on the controller too.
+"""

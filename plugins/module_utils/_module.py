@@ -11,6 +11,8 @@ connection options offline, and a ``connect(params)`` returning the client hande
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
 import copy
 import traceback
 
@@ -61,9 +63,32 @@ class CitadelModule(ModuleHelpers, AnsibleModule):
         self._client = None
 
 
+#: what builds the module object while module code runs inside the controller's worker (set by
+#: ``plugin_utils/_in_process.py`` for the duration of one task); unset, module code builds ``CitadelModule``
+_FACTORY = contextvars.ContextVar("citadel_module_factory", default=None)
+
+
+def new_module(backend, argument_spec, **module_kwargs):
+    """The module object for this run: an ``AnsibleModule`` in a module process, or the in-process runner's."""
+    factory = _FACTORY.get()
+    if factory is None:
+        return CitadelModule(backend, argument_spec, **module_kwargs)
+    return factory(backend, argument_spec, **module_kwargs)
+
+
+@contextlib.contextmanager
+def module_factory(factory):
+    """While the block runs, ``new_module`` calls ``factory(backend, argument_spec, **module_kwargs)``."""
+    token = _FACTORY.set(factory)
+    try:
+        yield
+    finally:
+        _FACTORY.reset(token)
+
+
 def run_resource_module(backend, resource_class, argument_spec, **module_kwargs):
     """Validate, connect, reconcile one resource and exit."""
-    module = CitadelModule(backend, argument_spec, **module_kwargs)
+    module = new_module(backend, argument_spec, **module_kwargs)
     try:
         resource = resource_class(module.params)
         resource.validate()
@@ -79,7 +104,7 @@ def run_resource_module(backend, resource_class, argument_spec, **module_kwargs)
 
 def run_info_module(backend, read, argument_spec, **module_kwargs):
     """Validate, connect, call ``read(client, params) -> dict`` and exit unchanged."""
-    module = CitadelModule(backend, argument_spec, **module_kwargs)
+    module = new_module(backend, argument_spec, **module_kwargs)
     try:
         backend.validate(module.params)
         result = read(module.client(), module.params)

@@ -17,6 +17,7 @@ extends_documentation_fragment:
   - citadel.secrets.vault_auth
   - citadel.secrets.attributes.INFO
   - citadel.secrets.attributes.VAULT_GROUP
+  - citadel.secrets.attributes.IN_PROCESS
 options:
   name:
     description:

@@ -33,6 +33,7 @@ extends_documentation_fragment:
   - citadel.secrets.vault_auth
   - citadel.secrets.attributes
   - citadel.secrets.attributes.VAULT_GROUP
+  - citadel.secrets.attributes.IN_PROCESS
 options:
   config:
     description:
@@ -108,11 +109,6 @@ notes:
     modules; with V(always) the object is reported as changed on every run.
   - OpenBao and HashiCorp Vault are handled as by the single-object modules (their notes list the differences);
     the document itself means the same on both.
-  - "With a C(local) connection (C(hosts: localhost) or C(delegate_to: localhost)) the task runs inside Ansible's
-    worker process through the collection's action plugin, with the same option checks, environment fallbacks
-    (the task's C(environment) included), check mode, diff and masking; this saves packaging and starting the
-    module. Other connections, C(become) and async tasks run the module on the target. Set the variable
-    C(citadel_in_process=false) to run the module on the controller too."
 seealso:
   - module: citadel.secrets.vault_policy
   - module: citadel.secrets.vault_secrets_engine
@@ -225,13 +221,13 @@ not_applied:
   elements: str
 """
 
-from ansible_collections.citadel.secrets.plugins.module_utils._module import CitadelModule
+from ansible_collections.citadel.secrets.plugins.module_utils._module import new_module
 from ansible_collections.citadel.secrets.plugins.module_utils._vault._module import BACKEND
 from ansible_collections.citadel.secrets.plugins.module_utils._vault.config._task import ARGSPEC, run
 
 
 def main():
-    run(CitadelModule(BACKEND, ARGSPEC, supports_check_mode=True))
+    run(new_module(BACKEND, ARGSPEC, supports_check_mode=True))
 
 
 if __name__ == "__main__":

@@ -33,6 +33,7 @@ extends_documentation_fragment:
   - citadel.secrets.vault_auth
   - citadel.secrets.attributes
   - citadel.secrets.attributes.VAULT_GROUP
+  - citadel.secrets.attributes.IN_PROCESS
 options:
   mount:
     description:

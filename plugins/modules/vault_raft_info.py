@@ -20,6 +20,7 @@ extends_documentation_fragment:
   - citadel.secrets.vault_auth
   - citadel.secrets.attributes.INFO
   - citadel.secrets.attributes.VAULT_GROUP
+  - citadel.secrets.attributes.IN_PROCESS
 options: {}
 notes:
   - The token needs C(read) on C(sys/storage/raft/configuration) and C(sys/storage/raft/autopilot/state).

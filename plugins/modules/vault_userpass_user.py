@@ -22,6 +22,7 @@ extends_documentation_fragment:
   - citadel.secrets.vault_token_fields
   - citadel.secrets.attributes
   - citadel.secrets.attributes.VAULT_GROUP
+  - citadel.secrets.attributes.IN_PROCESS
 options:
   name:
     description:

@@ -3,16 +3,18 @@
 # GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
 """Run a module's code inside the controller's worker process when the task targets the controller anyway.
 
-A module task costs Ansible a new Python process, the import of ``AnsibleModule``, and - the largest part for a
-module built on many ``module_utils`` files, such as ``vault_config`` - parsing every one of those files to build
-the AnsiballZ payload, on every run (measured in bench/README.md). For a task whose connection is ``local`` the
-module would run on this machine with this user anyway, so the action plugin calls the same module code here.
+A module task costs Ansible a new Python process, the import of ``AnsibleModule``, and parsing every
+``module_utils`` file the module imports to build the AnsiballZ payload, on every task and every loop item
+(measured in bench/README.md). For a task whose connection is ``local`` the module would run on this machine
+with this user anyway, so the action plugin (``plugins/action/vault_config.py``, which ``meta/runtime.yml``
+routes the API-only Vault modules to) calls the module's own ``main()`` here instead.
 
 The contract stays the module's: options are validated by ``ArgumentSpecValidator`` against the same argument
-spec (aliases, defaults, environment fallbacks - with the task's ``environment`` applied -, choices, types),
-check mode and diff come from the task, ``no_log`` values are removed from everything returned, and the result
-carries ``invocation`` and ``warnings`` like a module's. Any other connection, ``become``, and async tasks run
-the module as usual; so does a task with the variable ``citadel_in_process: false``.
+spec and the same ``mutually_exclusive``/``required_*`` rules (aliases, defaults, environment fallbacks - with
+the task's ``environment`` applied -, choices, types), check mode and diff come from the task, ``no_log``
+values are removed from everything returned, and the result carries ``invocation`` and ``warnings`` like a
+module's. Any other connection, ``become``, and async tasks run the module as usual; so does a task with the
+variable ``citadel_in_process: false``.
 """
 
 from __future__ import annotations
@@ -27,10 +29,16 @@ from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
 from ansible.module_utils.common.parameters import remove_values
 from ansible.module_utils.errors import UnsupportedError
 
-from ansible_collections.citadel.secrets.plugins.module_utils._module import ModuleHelpers, full_argspec
+from ansible_collections.citadel.secrets.plugins.module_utils._module import ModuleHelpers, full_argspec, module_factory
+
+#: the ``AnsibleModule`` keyword arguments with a meaning here (the rest concern files or processes: such
+#: modules are not routed in-process, and reaching here with one is a bug that must not pass silently)
+_VALIDATOR_KWARGS = ("mutually_exclusive", "required_together", "required_one_of", "required_if", "required_by")
 
 
-class _Exit(Exception):
+class _Exit(BaseException):
+    # BaseException, like the SystemExit that a module's exit_json raises: a broad ``except Exception`` in
+    # module code must not swallow the end of the module
     def __init__(self, result):
         super().__init__("module exit")
         self.result = result
@@ -39,7 +47,11 @@ class _Exit(Exception):
 class InProcessModule(ModuleHelpers):
     """The part of ``AnsibleModule``'s interface that the collection's module code uses."""
 
-    def __init__(self, name, backend, argument_spec, args, check_mode=False, diff=False):
+    def __init__(self, name, backend, argument_spec, args, check_mode=False, diff=False, **module_kwargs):
+        module_kwargs.pop("supports_check_mode", None)  # every module routed here supports it
+        unknown = sorted(set(module_kwargs) - set(_VALIDATOR_KWARGS))
+        if unknown:
+            raise TypeError("%s cannot run in-process with %s" % (name, ", ".join(unknown)))
         self._name = name
         self.backend = backend
         self._client = None
@@ -48,7 +60,11 @@ class InProcessModule(ModuleHelpers):
         self._warnings = []
         self.params = {}
         self.no_log_values = set()
-        validation = ArgumentSpecValidator(full_argspec(backend, argument_spec)).validate(dict(args))
+        # module_utils code may also warn through ansible.module_utils.common.warnings, a process-wide store
+        # that AnsibleModule reads at exit; this worker runs many loop items, so each starts from an empty one
+        getattr(module_warnings, "_global_warnings", {}).clear()
+        validator = ArgumentSpecValidator(full_argspec(backend, argument_spec), **module_kwargs)
+        validation = validator.validate(dict(args))
         self.no_log_values.update(validation._no_log_values)  # pylint: disable=protected-access
         self.params = validation.validated_parameters
         for alias in validation._warnings:  # pylint: disable=protected-access
@@ -101,12 +117,18 @@ def plain(value):
     return format(value)  # text-like objects such as vaulted strings format as their plaintext
 
 
-def run_module_code(name, backend, argument_spec, run, args, check_mode, diff, environment):
-    """``run(module)`` against an ``InProcessModule`` built from the task's arguments; returns the module result.
-    ``environment`` (the task's ``environment``) is in ``os.environ`` while it runs, for the options' fallbacks."""
-    with _environment(plain(environment or {})):
+def run_module_main(name, main, args, check_mode, diff, environment):
+    """Call a module's ``main()`` with ``new_module`` building an ``InProcessModule`` from the task's arguments;
+    return the module's result. ``environment`` (the task's ``environment``) is in ``os.environ`` while it runs,
+    for the options' fallbacks."""
+    args = plain(args)
+
+    def build(backend, argument_spec, **module_kwargs):
+        return InProcessModule(name, backend, argument_spec, args, check_mode, diff, **module_kwargs)
+
+    with _environment(plain(environment or {})), module_factory(build):
         try:
-            run(InProcessModule(name, backend, argument_spec, plain(args), check_mode, diff))
+            main()
         except _Exit as done:
             return done.result
     raise RuntimeError("%s ended without a result" % name)

@@ -37,6 +37,14 @@ def openbao():
 
 
 @pytest.fixture(scope="session")
+def openbao_for_modules():
+    """A second dev server, for the targets that run again with every module in its own process."""
+    server = OpenBaoDevServer().start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="session")
 def collections_path():
     """A collections path where citadel.secrets resolves: CITADEL_COLLECTIONS_PATH, else a symlink to ROOT."""
     given = os.environ.get("CITADEL_COLLECTIONS_PATH")
@@ -101,7 +109,7 @@ def run_target(openbao, collections_path, canaries, tmp_path_factory, request):
     os.makedirs(workdir / "canaries.d", mode=0o700)
     os.makedirs(OUTPUT, exist_ok=True)
 
-    def run(target, extra_env=None, extra_vars=None, check=False, playbook="main.yml"):
+    def run(target, extra_env=None, extra_vars=None, check=False, playbook="main.yml", label=""):
         path = os.path.join(TARGETS, target, playbook)
         cmd = [os.path.join(os.path.dirname(sys.executable), "ansible-playbook"), "-vvv", "--diff",
                "-i", str(inventory), "-e", "@" + str(vars_file), path]
@@ -143,7 +151,7 @@ def run_target(openbao, collections_path, canaries, tmp_path_factory, request):
         proc = subprocess.run(cmd, env=env, cwd=os.path.join(TARGETS, target),
                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, timeout=600,
                               check=False)
-        log_path = os.path.join(OUTPUT, "%s%s.log" % (target, "-check" if check else ""))
+        log_path = os.path.join(OUTPUT, "%s%s%s.log" % (target, "-check" if check else "", label))
         with open(log_path, "w") as handle:
             handle.write(proc.stdout)
         scanned = dict(canaries, **registered_canaries(workdir / "canaries.d"))

@@ -113,6 +113,34 @@ def test_vault_action_group_lists_every_vault_module():
     assert not set(group) - set(modules), "action_groups.vault names modules that do not exist: %s" % sorted(set(group) - set(modules))
 
 
+#: Vault modules that always run as modules, and why (the rest run in-process for local connections)
+NOT_IN_PROCESS = {
+    "vault_init": "writes keys_file",
+    "vault_raft_snapshot": "streams snapshots to and from local files",
+    "vault_pki_certificate": "writes certificate files",
+    "vault_posture_info": "imports the cloud SDKs",
+}
+
+
+@_skip_if_empty([p for p in MODULES if p.name.startswith("vault_")], "vault_* modules")
+def test_in_process_routing_covers_every_api_only_vault_module():
+    routing = yaml.safe_load((ROOT / "meta" / "runtime.yml").read_text(encoding="utf-8")).get("plugin_routing", {})
+    routed = {name for name, route in routing.get("modules", {}).items()
+              if route.get("action_plugin") == "citadel.secrets.vault_config"}
+    expected = {p.stem for p in MODULES if p.name.startswith("vault_")} - set(NOT_IN_PROCESS) - {"vault_config"}
+    assert routed == expected, "plugin_routing.modules in meta/runtime.yml: add %s, remove %s" % (
+        sorted(expected - routed), sorted(routed - expected))
+    assert (ROOT / "plugins" / "action" / "vault_config.py").is_file()
+    for path in MODULES:
+        text = path.read_text(encoding="utf-8")
+        in_process = path.stem in routed or path.stem == "vault_config"
+        documented = "citadel.secrets.attributes.IN_PROCESS" in text
+        assert documented == in_process, "%s: the IN_PROCESS attributes fragment must be listed exactly when it " \
+            "runs in-process" % path.name
+        if in_process:  # the in-process runner replaces the module object new_module builds
+            assert "AnsibleModule(" not in text and "CitadelModule(" not in text, path.name
+
+
 def test_runtime_requires_ansible():
     runtime = yaml.safe_load((ROOT / "meta" / "runtime.yml").read_text(encoding="utf-8"))
     assert runtime["requires_ansible"] == ">=2.17.0"
