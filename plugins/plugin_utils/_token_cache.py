@@ -139,7 +139,8 @@ class TokenCache:
         os.close(fd)
         with open(os.devnull, "r+b") as devnull:
             subprocess.Popen(  # pylint: disable=consider-using-with
-                [sys.executable, "-c", _JANITOR, str(self.run_pid), self.run_start, self.path],
+                # -I -S: only the standard library, nothing from the environment or site-packages
+                [sys.executable, "-I", "-S", "-c", _JANITOR, str(self.run_pid), self.run_start, self.path],
                 stdin=devnull, stdout=devnull, stderr=devnull, close_fds=True, start_new_session=True)
 
 
@@ -172,7 +173,7 @@ class _FileLock:
 # The janitor runs detached with only the standard library: it waits for the run to end, revokes each
 # cached token with the connection settings stored beside it, and removes the run's directory.
 _JANITOR = r"""
-import json, os, shutil, ssl, sys, time, urllib.request
+import json, os, shutil, sys, time
 pid, start, path = int(sys.argv[1]), sys.argv[2], sys.argv[3]
 def alive():
     try:
@@ -190,6 +191,8 @@ def alive():
         return False
 while alive() and os.path.isdir(path):
     time.sleep(0.5)
+# imported once the run is over: while it runs, this process should cost the machine as little as possible
+import ssl, urllib.request
 for name in (os.listdir(path) if os.path.isdir(path) else []):
     if not name.endswith(".json"):
         continue
