@@ -41,7 +41,7 @@ import hvac  # noqa: E402
 from openbao import OpenBaoDevServer  # noqa: E402
 
 N_SECRETS = 100
-REPEATS = int(os.environ.get("BENCH_REPEATS", "7"))
+REPEATS = int(os.environ.get("BENCH_REPEATS", "9"))
 BENCH_VENV = os.path.join(ROOT, ".build", "bench-venv")
 
 PLAY = """
