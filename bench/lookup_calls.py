@@ -60,7 +60,7 @@ def main():
             return lookup_loader.get(name, loader=loader, templar=templar).run(terms, variables=variables, **kwargs)
 
         lookup("citadel.secrets.vault_kv", ["bench/s0"], field="value")  # log in once, as the first item does
-        from ansible_collections.citadel.secrets.plugins.plugin_utils._vault_lookup import _CLIENTS
+        from ansible_collections.citadel.secrets.plugins.plugin_utils._vault_session import _CLIENTS
         ours = next(iter(_CLIENTS.values()))
         raw = hvac.Client(url=server.addr)
         raw.auth.approle.login(role_id=role_id, secret_id=secret_id)

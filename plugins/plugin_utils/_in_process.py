@@ -47,7 +47,8 @@ class _Exit(BaseException):
 class InProcessModule(ModuleHelpers):
     """The part of ``AnsibleModule``'s interface that the collection's module code uses."""
 
-    def __init__(self, name, backend, argument_spec, args, check_mode=False, diff=False, **module_kwargs):
+    def __init__(self, name, backend, argument_spec, args, check_mode=False, diff=False, sessions=None,
+                 **module_kwargs):
         module_kwargs.pop("supports_check_mode", None)  # every module routed here supports it
         unknown = sorted(set(module_kwargs) - set(_VALIDATOR_KWARGS))
         if unknown:
@@ -55,6 +56,7 @@ class InProcessModule(ModuleHelpers):
         self._name = name
         self.backend = backend
         self._client = None
+        self._sessions = sessions or {}
         self.check_mode = bool(check_mode)
         self._diff = bool(diff)
         self._warnings = []
@@ -74,6 +76,13 @@ class InProcessModule(ModuleHelpers):
             if isinstance(validation.errors[0], UnsupportedError):
                 msg = "Unsupported parameters for (%s) module: %s" % (name, msg)
             self.fail_json(msg=msg)
+
+    def client(self):
+        """The backend's client; for a backend with a session (``sessions``), the run's shared one."""
+        if self._client is None:
+            connect = self._sessions.get(self.backend, self.backend.connect)
+            self._client = connect(self.params)
+        return self._client
 
     def warn(self, msg):
         self._warnings.append(msg)
@@ -117,14 +126,15 @@ def plain(value):
     return format(value)  # text-like objects such as vaulted strings format as their plaintext
 
 
-def run_module_main(name, main, args, check_mode, diff, environment):
+def run_module_main(name, main, args, check_mode, diff, environment, sessions=None):
     """Call a module's ``main()`` with ``new_module`` building an ``InProcessModule`` from the task's arguments;
     return the module's result. ``environment`` (the task's ``environment``) is in ``os.environ`` while it runs,
-    for the options' fallbacks."""
+    for the options' fallbacks. ``sessions`` maps a backend to the function that gives its client instead of
+    ``backend.connect``: the run-wide login the lookups share (``_vault_session``)."""
     args = plain(args)
 
     def build(backend, argument_spec, **module_kwargs):
-        return InProcessModule(name, backend, argument_spec, args, check_mode, diff, **module_kwargs)
+        return InProcessModule(name, backend, argument_spec, args, check_mode, diff, sessions, **module_kwargs)
 
     with _environment(plain(environment or {})), module_factory(build):
         try:

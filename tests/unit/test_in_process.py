@@ -119,3 +119,13 @@ def test_a_broad_except_in_module_code_does_not_swallow_the_exit():
         except Exception:  # pylint: disable=broad-exception-caught
             module.fail_json(msg="swallowed")
     assert run({"name": "a"}, code=guarded)["changed"] is True
+
+
+def test_a_backend_with_a_session_gets_its_client_from_the_session():
+    def main():
+        module = new_module(BACKEND, SPEC)
+        module.exit_json(client=module.client())
+    sessions = {BACKEND: lambda params: "session for %s" % params["name"]}
+    result = run_module_main("citadel.secrets.test", main, {"name": "a"}, False, False, None, sessions=sessions)
+    assert result["client"] == "session for a"
+    assert run({"name": "a"})["client"] == "client"  # without one: backend.connect
