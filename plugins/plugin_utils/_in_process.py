@@ -130,7 +130,7 @@ def run_module_main(name, main, args, check_mode, diff, environment, sessions=No
     """Call a module's ``main()`` with ``new_module`` building an ``InProcessModule`` from the task's arguments;
     return the module's result. ``environment`` (the task's ``environment``) is in ``os.environ`` while it runs,
     for the options' fallbacks. ``sessions`` maps a backend to the function that gives its client instead of
-    ``backend.connect``: the run-wide login the lookups share (``_vault_session``)."""
+    ``backend.connect``: for the Vault modules, one login per task for all its loop items (``_vault_session``)."""
     args = plain(args)
 
     def build(backend, argument_spec, **module_kwargs):

@@ -1,10 +1,16 @@
 # -*- coding: utf-8 -*-
 # Copyright: citadel.secrets contributors
 # GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""The run's Vault sessions: one login per credential set for the whole ``ansible-playbook`` run, shared by
-every task and every forked worker through ``_token_cache``, and one client (with its kept-alive connections)
-per credential set in each worker. Used by the Vault lookups and by modules running in the worker
-(``_in_process.py``)."""
+"""Vault sessions in Ansible's workers.
+
+- ``session_client`` (the lookups): one login per credential set for the whole ``ansible-playbook`` run, shared
+  by every task and every forked worker through ``_token_cache``, renewed, revoked when the run ends.
+- ``task_client`` (modules running in the worker, ``_in_process.py``): one login per credential set and task,
+  for all of the task's loop items. A module process logs in once per task too; sharing the run's login instead
+  would let a task after a credential change (a rotated password, a destroyed secret ID) keep using the old
+  login, where a module would log in afresh.
+
+Both keep one client, with its kept-alive connections, per credential set in the worker."""
 
 from __future__ import annotations
 
@@ -71,6 +77,22 @@ def session_client(options):
         return client
     client = _login(options, key)
     _CLIENTS[key] = client
+    return client
+
+
+# Module clients of this worker (a worker runs one task for one host), by fingerprint, with their expiry.
+_TASK_CLIENTS = {}
+
+
+def task_client(options):
+    """The authenticated client for a module of this task: logged in on first use, again once two thirds of the
+    token's TTL have passed (long loops)."""
+    key = fingerprint(options)
+    client, renew_at = _TASK_CLIENTS.get(key, (None, 0))
+    if client is None or (renew_at and time.time() >= renew_at):
+        client = _connect.connect(options)
+        ttl = int((getattr(client, "auth", None) or {}).get("lease_duration") or 0)
+        _TASK_CLIENTS[key] = (client, time.time() + ttl * (1 - _token_cache.RENEW_FRACTION) if ttl > 0 else 0)
     return client
 
 

@@ -3,7 +3,8 @@
 
 from __future__ import annotations
 
-from ansible_collections.citadel.secrets.plugins.plugin_utils._vault_session import fingerprint
+from ansible_collections.citadel.secrets.plugins.plugin_utils import _vault_session
+from ansible_collections.citadel.secrets.plugins.plugin_utils._vault_session import fingerprint, task_client
 
 APPROLE = {"url": "http://127.0.0.1:8200", "auth_method": "approle", "role_id": "r", "secret_id": "s"}
 
@@ -21,3 +22,23 @@ def test_the_token_method_is_keyed_by_its_token():
     token = {"url": "http://127.0.0.1:8200", "auth_method": "token"}
     assert fingerprint(dict(token, token="a")) != fingerprint(dict(token, token="b"))
     assert fingerprint({"url": "u", "token": "a"}) != fingerprint({"url": "u", "token": "b"})  # token by default
+
+
+def test_a_task_logs_in_once_for_all_its_items_and_again_late_in_the_token_ttl(monkeypatch):
+    logins, now = [], [1000.0]
+
+    class Client:
+        def __init__(self, options):
+            logins.append(options["secret_id"])
+            self.auth = {"lease_duration": 300}
+    monkeypatch.setattr(_vault_session._connect, "connect", Client)
+    monkeypatch.setattr(_vault_session.time, "time", lambda: now[0])
+    monkeypatch.setattr(_vault_session, "_TASK_CLIENTS", {})
+    first = task_client(APPROLE)
+    assert task_client(APPROLE) is first and task_client(dict(APPROLE, token="x")) is first
+    assert task_client(dict(APPROLE, secret_id="other")) is not first
+    now[0] += 199  # two thirds of 300 s not yet passed
+    assert task_client(APPROLE) is first
+    now[0] += 2
+    assert task_client(APPROLE) is not first
+    assert logins == ["s", "other", "s"]
