@@ -77,6 +77,7 @@ class CitadelLookupBase(LookupBase):
                 entry["name"] for definition in (self.option_definitions or {}).values()
                 for entry in (definition.get("vars") or []) if entry.get("name")}))
         present = variables or {}
+        self._direct_names = frozenset(kwargs)
         try:
             key = (self._load_name, repr(sorted(kwargs.items())),
                    repr([(name, present[name]) for name in names if name in present]))
@@ -84,13 +85,16 @@ class CitadelLookupBase(LookupBase):
             key = None
         cached = _RESOLVED.get(key) if key else None
         if cached is not None:
-            self._options, self._origins = dict(cached[0]), dict(cached[1])
+            self._options = dict(cached[0])
+            if cached[1] is not None:
+                self._origins = dict(cached[1])
             return
         self.set_options(var_options=variables, direct=kwargs)
         if key:
             if len(_RESOLVED) >= _RESOLVED_MAX:
                 _RESOLVED.clear()
-            _RESOLVED[key] = (dict(self._options), dict(self._origins))
+            origins = getattr(self, "_origins", None)  # ansible-core 2.18+ keeps them; 2.17 does not
+            _RESOLVED[key] = (dict(self._options), dict(origins) if origins is not None else None)
 
     def prepare(self):
         return None
@@ -107,7 +111,10 @@ class CitadelLookupBase(LookupBase):
         variables raw, so ``citadel_vault_secret_id: "{{ vaulted_secret }}"`` would otherwise arrive
         as the literal template text. The raw variable is templated and then converted to the option's
         type, so a ``type: path`` option is not resolved as a path while it is still template text."""
-        value, origin = self.get_option_and_origin(name)
+        if hasattr(self, "_origins"):
+            value, origin = self.get_option_and_origin(name)
+        else:  # ansible-core 2.17: set_options keeps the values only (its get_option_and_origin ignores them)
+            value, origin = self.get_option(name), self._origin_2_17(name)
         if str(origin).startswith("var") and self._templar is not None:
             raw = (getattr(self, "_raw_variables", None) or {}).get(str(origin).split(":", 1)[-1].strip(), value)
             # only text with template markers needs the templar (a plain string templates to itself)
@@ -117,6 +124,18 @@ class CitadelLookupBase(LookupBase):
                 value = self._templar.template(raw)
                 value = ensure_type(value, kind) if kind and value is not None else value
         return value
+
+    def _origin_2_17(self, name):
+        """Where ``set_options`` took the value from, by the same precedence as Ansible's configuration: the
+        lookup's keyword arguments, then the option's variables (the last one defined wins), then the rest."""
+        if name in getattr(self, "_direct_names", ()):
+            return "Direct"
+        raw = getattr(self, "_raw_variables", None) or {}
+        found = None
+        for entry in ((self.option_definitions or {}).get(name) or {}).get("vars") or []:
+            if entry.get("name") in raw:
+                found = entry["name"]
+        return "var: %s" % found if found else "config"
 
     def options(self, names):
         return {name: self.option(name) for name in names}
