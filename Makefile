@@ -1,7 +1,8 @@
 # citadel.secrets — build and test plumbing.
 #
 #   make demo   configure a throwaway OpenBao with playbooks/demo.yml, twice (second run: changed=0)
-#   make test   unit, build-check, integration, sanity, lint — fails on the first failure
+#   make test   unit, build-check, integration (+ integration-oldest: ansible-core 2.17), sanity, lint, molecule
+#               — fails on the first failure
 #
 # Everything runs from the virtualenv in .venv, created from requirements.txt + requirements-test.txt
 # (re-installed only when one of them changes). No system packages are needed beyond python3 >= 3.11.
@@ -31,12 +32,12 @@ SANITY_ARGS ?=
 # System packages the integration tests need: PostgreSQL (server binaries) for the database secrets targets.
 SYSTEM_PACKAGES := postgresql
 
-.PHONY: help venv system-deps molecule molecule-deps molecule-eso test unit integration sanity lint build build-check collection-tree demo bench changelog-lint clean distclean
+.PHONY: help venv system-deps molecule molecule-deps molecule-eso test unit integration integration-oldest sanity lint build build-check collection-tree demo bench changelog-lint clean distclean
 
 help:
 	@echo 'make demo          run playbooks/demo.yml twice against a throwaway OpenBao dev server'
 	@echo 'make test          unit, build-check, integration, sanity, lint'
-	@echo 'make unit | integration | sanity | lint | build | build-check | changelog-lint | bench | clean'
+	@echo 'make unit | integration | integration-oldest | sanity | lint | build | build-check | changelog-lint | bench | clean'
 	@echo 'make system-deps   install the system packages the integration tests need (apt-get, as root)'
 	@echo 'make molecule      molecule scenarios (podman); make molecule-deps installs podman and builds the image'
 	@echo 'make molecule-eso  molecule scenario of the external_secrets role (on the controller, no containers)'
@@ -51,7 +52,7 @@ $(STAMP): requirements.txt requirements-test.txt
 	$(BIN)/python -m pip install --quiet -r requirements.txt -r requirements-test.txt
 	@touch $@
 
-test: unit build-check integration sanity lint molecule molecule-eso
+test: unit build-check integration integration-oldest sanity lint molecule molecule-eso
 
 unit: venv
 	$(BIN)/pytest -q tests/unit
@@ -120,6 +121,21 @@ molecule-eso: venv collection-tree
 integration: venv collection-tree system-deps
 	$(BIN)/pytest -q tests/integration
 
+# The Vault targets that exercise what differs between ansible-core versions (lookup option handling, the
+# in-process modules, templating of results), again on the oldest supported ansible-core in its own venv.
+OLDEST_VENV := $(CURDIR)/.venv-oldest
+OLDEST_TARGETS := lookups or lookup_login_once or vault_config or vault_approle_secret_id or vault_kubernetes_auth \
+	or vault_transit or vault_policy or vault_kv_secret or vault_token or vault_userpass_user
+
+$(OLDEST_VENV)/.stamp: tests/requirements-oldest.txt
+	@if [ ! -x $(OLDEST_VENV)/bin/python ]; then $(PYTHON) -m venv $(OLDEST_VENV); fi
+	$(OLDEST_VENV)/bin/python -m pip install --quiet -r tests/requirements-oldest.txt
+	@touch $@
+
+integration-oldest: venv collection-tree $(OLDEST_VENV)/.stamp
+	PATH=$(OLDEST_VENV)/bin:$(PATH) $(OLDEST_VENV)/bin/pytest -q -p no:cacheprovider tests/integration/test_targets.py \
+		-k "$(OLDEST_TARGETS)"
+
 collection-tree:
 	@scripts/collection-tree.sh $(BUILD)
 
@@ -170,4 +186,4 @@ clean:
 	find . -path ./.venv -prune -o -name __pycache__ -type d -prune -exec rm -rf {} +
 
 distclean: clean
-	rm -rf $(VENV)
+	rm -rf $(VENV) $(OLDEST_VENV)

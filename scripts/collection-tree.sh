@@ -19,7 +19,7 @@ if [ -d .git ] && git rev-parse --is-inside-work-tree >/dev/null 2>&1; then
         | tar --null --verbatim-files-from --files-from=- -cf - \
         | tar -xf - -C "$tree"
 else
-    tar --exclude=./.venv --exclude=./.build --exclude=./.git --exclude=./.ansible \
+    tar --exclude=./.venv --exclude=./.venv-oldest --exclude=./.build --exclude=./.git --exclude=./.ansible \
         --exclude='__pycache__' --exclude='.pytest_cache' --exclude=./tests/output \
         --exclude="./$dest" -cf - . \
         | tar -xf - -C "$tree"
