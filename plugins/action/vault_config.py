@@ -9,11 +9,10 @@ from __future__ import annotations
 
 import importlib
 
-from ansible.module_utils.parsing.convert_bool import boolean
 from ansible.plugins.action import ActionBase
 
 from ansible_collections.citadel.secrets.plugins.module_utils._vault._module import BACKEND
-from ansible_collections.citadel.secrets.plugins.plugin_utils._in_process import run_module_main
+from ansible_collections.citadel.secrets.plugins.plugin_utils._in_process import run_module_main, runs_in_process
 from ansible_collections.citadel.secrets.plugins.plugin_utils._vault_session import task_client
 
 COLLECTION = "citadel.secrets"
@@ -27,10 +26,8 @@ class ActionModule(ActionBase):
         task_vars = task_vars or {}
         result = super().run(tmp, task_vars)
         name = self._module_name()
-        in_process = boolean(task_vars.get("citadel_in_process", True), strict=False)
-        # only where the module would run on this machine as this user: local connection, no become, not async
-        if (not in_process or self._connection.transport != "local" or self._play_context.become
-                or self._task.async_val):
+        if not runs_in_process(task_vars, self._connection.transport, self._play_context.become,
+                               self._task.async_val):
             result.update(self._execute_module(module_name=name, task_vars=task_vars,
                                                wrap_async=self._task.async_val))
             return result
@@ -45,7 +42,7 @@ class ActionModule(ActionBase):
 
     def _module_name(self):
         """The task's module as ``citadel.secrets.<name>``, whatever name the task used for it (short name
-        under ``collections:``, ``ansible.legacy``-free FQCN, a redirect)."""
+        under ``collections:``, the FQCN, a redirect)."""
         found = self._shared_loader_obj.module_loader.find_plugin_with_context(
             self._task.action, collection_list=self._task.collections)
         name = found.resolved_fqcn if found.resolved else self._task.action

@@ -28,6 +28,7 @@ from ansible.module_utils.common import warnings as module_warnings
 from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
 from ansible.module_utils.common.parameters import remove_values
 from ansible.module_utils.errors import UnsupportedError
+from ansible.module_utils.parsing.convert_bool import boolean
 
 from ansible_collections.citadel.secrets.plugins.module_utils._module import ModuleHelpers, full_argspec, module_factory
 
@@ -124,6 +125,13 @@ def plain(value):
     if isinstance(value, (datetime.date, datetime.time)):
         return value.isoformat()
     return format(value)  # text-like objects such as vaulted strings format as their plaintext
+
+
+def runs_in_process(task_vars, transport, become, async_val):
+    """Whether the task's module code runs here: only where the module would run on this machine as this user
+    (a ``local`` connection, no ``become``), not for async tasks, and not when ``citadel_in_process`` is false."""
+    wanted = boolean((task_vars or {}).get("citadel_in_process", True), strict=False)
+    return bool(wanted and transport == "local" and not become and not async_val)
 
 
 def run_module_main(name, main, args, check_mode, diff, environment, sessions=None):

@@ -8,7 +8,7 @@ import os
 import pytest
 
 from ansible_collections.citadel.secrets.plugins.module_utils._module import Backend, CitadelModule, new_module
-from ansible_collections.citadel.secrets.plugins.plugin_utils._in_process import plain, run_module_main
+from ansible_collections.citadel.secrets.plugins.plugin_utils._in_process import plain, run_module_main, runs_in_process
 from ansible.module_utils.basic import env_fallback
 from ansible.module_utils.common import warnings as module_warnings
 from ansible.module_utils.common.warnings import warn
@@ -129,3 +129,14 @@ def test_a_backend_with_a_session_gets_its_client_from_the_session():
     result = run_module_main("citadel.secrets.test", main, {"name": "a"}, False, False, None, sessions=sessions)
     assert result["client"] == "session for a"
     assert run({"name": "a"})["client"] == "client"  # without one: backend.connect
+
+
+def test_only_local_tasks_without_become_or_async_run_in_process():
+    assert runs_in_process({}, "local", False, 0)
+    assert runs_in_process({"citadel_in_process": "yes"}, "local", None, None)
+    assert not runs_in_process({"citadel_in_process": False}, "local", False, 0)
+    assert not runs_in_process({"citadel_in_process": "false"}, "local", False, 0)
+    assert not runs_in_process({}, "ssh", False, 0)
+    assert not runs_in_process({}, "community.docker.docker", False, 0)
+    assert not runs_in_process({}, "local", True, 0)
+    assert not runs_in_process({}, "local", False, 30)
