@@ -198,7 +198,7 @@ ARGSPEC = dict(
 
 
 def main():
-    run_resource_module(AwsKmsKeyResource, ARGSPEC)
+    run_resource_module(AwsKmsKeyResource, ARGSPEC, supports_check_mode=True)
 
 
 if __name__ == "__main__":

@@ -280,7 +280,7 @@ ARGSPEC = dict(
 
 
 def main():
-    run_resource_module(AwsSecretResource, ARGSPEC)
+    run_resource_module(AwsSecretResource, ARGSPEC, supports_check_mode=True)
 
 
 if __name__ == "__main__":

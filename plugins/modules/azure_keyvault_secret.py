@@ -274,7 +274,7 @@ ARGSPEC = dict(
 
 
 def main():
-    run_resource_module(KeyVaultSecretResource, ARGSPEC)
+    run_resource_module(KeyVaultSecretResource, ARGSPEC, supports_check_mode=True)
 
 
 if __name__ == "__main__":

@@ -302,7 +302,8 @@ ARGSPEC = dict(
 
 def main():
     run_resource_module(GcpSecretResource, ARGSPEC,
-                        mutually_exclusive=[("disable_previous", "destroy_previous"), ("expire_time", "ttl")])
+                        mutually_exclusive=[("disable_previous", "destroy_previous"), ("expire_time", "ttl")],
+                        supports_check_mode=True)
 
 
 if __name__ == "__main__":

@@ -257,7 +257,7 @@ ARGSPEC = dict(
 
 
 def main():
-    run_sops_file_module(ARGSPEC, mutually_exclusive=[("content", "data"), SETTINGS])
+    run_sops_file_module(ARGSPEC, mutually_exclusive=[("content", "data"), SETTINGS], supports_check_mode=True)
 
 
 if __name__ == "__main__":

@@ -80,7 +80,7 @@ ARGSPEC = dict(
 
 
 def main():
-    run_info_module(read_approle_roles, ARGSPEC)
+    run_info_module(read_approle_roles, ARGSPEC, supports_check_mode=True)
 
 
 if __name__ == "__main__":

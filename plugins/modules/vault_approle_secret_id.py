@@ -247,7 +247,7 @@ ARGSPEC = dict(
 
 
 def main():
-    run_resource_module(ApproleSecretIdResource, ARGSPEC)
+    run_resource_module(ApproleSecretIdResource, ARGSPEC, supports_check_mode=True)
 
 
 if __name__ == "__main__":

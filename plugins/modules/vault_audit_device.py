@@ -174,7 +174,8 @@ from ansible_collections.citadel.secrets.plugins.module_utils._vault.resources._
 
 
 def main():
-    run_resource_module(AuditDeviceResource, AuditDeviceResource.argspec, **AuditDeviceResource.argspec_kwargs)
+    run_resource_module(AuditDeviceResource, AuditDeviceResource.argspec, **AuditDeviceResource.argspec_kwargs,
+                        supports_check_mode=True)
 
 
 if __name__ == "__main__":

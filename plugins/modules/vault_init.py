@@ -196,7 +196,7 @@ ARGSPEC = dict(
 
 
 def main():
-    run_unauthenticated_module(InitResource, ARGSPEC)
+    run_unauthenticated_module(InitResource, ARGSPEC, supports_check_mode=True)
 
 
 if __name__ == "__main__":

@@ -281,7 +281,8 @@ from ansible_collections.citadel.secrets.plugins.module_utils._vault.resources._
 
 
 def main():
-    run_resource_module(JwtAuthRoleResource, JwtAuthRoleResource.argspec, **JwtAuthRoleResource.argspec_kwargs)
+    run_resource_module(JwtAuthRoleResource, JwtAuthRoleResource.argspec, **JwtAuthRoleResource.argspec_kwargs,
+                        supports_check_mode=True)
 
 
 if __name__ == "__main__":

@@ -140,7 +140,7 @@ ARGSPEC = dict(
 
 
 def main():
-    run_info_module(read_secret, ARGSPEC)
+    run_info_module(read_secret, ARGSPEC, supports_check_mode=True)
 
 
 if __name__ == "__main__":

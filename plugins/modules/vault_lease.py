@@ -135,7 +135,7 @@ ARGSPEC = dict(
 
 def main():
     run_resource_module(LeaseResource, ARGSPEC, required_one_of=[("lease_id", "prefix")],
-                        mutually_exclusive=[("lease_id", "prefix")])
+                        mutually_exclusive=[("lease_id", "prefix")], supports_check_mode=True)
 
 
 if __name__ == "__main__":

@@ -390,7 +390,8 @@ ARGSPEC = dict(
 
 
 def main():
-    run_resource_module(PkiCaResource, ARGSPEC, mutually_exclusive=[("signing_mount", "certificate")])
+    run_resource_module(PkiCaResource, ARGSPEC, mutually_exclusive=[("signing_mount", "certificate")],
+                        supports_check_mode=True)
 
 
 if __name__ == "__main__":

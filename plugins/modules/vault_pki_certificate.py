@@ -324,7 +324,7 @@ ARGSPEC = dict(
 
 
 def main():
-    run_resource_module(PkiCertificateResource, ARGSPEC)
+    run_resource_module(PkiCertificateResource, ARGSPEC, supports_check_mode=True)
 
 
 if __name__ == "__main__":

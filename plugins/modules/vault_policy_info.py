@@ -71,7 +71,7 @@ ARGSPEC = dict(
 
 
 def main():
-    run_info_module(read_policies, ARGSPEC)
+    run_info_module(read_policies, ARGSPEC, supports_check_mode=True)
 
 
 if __name__ == "__main__":

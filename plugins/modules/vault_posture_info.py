@@ -538,7 +538,7 @@ ARGSPEC = dict(
 
 
 def main():
-    _module.run_info_module(_run.BACKEND, _run.read, ARGSPEC)
+    _module.run_info_module(_run.BACKEND, _run.read, ARGSPEC, supports_check_mode=True)
 
 
 if __name__ == "__main__":

@@ -117,7 +117,7 @@ ARGSPEC = dict(
 
 
 def main():
-    run_resource_module(RaftAutopilotResource, ARGSPEC)
+    run_resource_module(RaftAutopilotResource, ARGSPEC, supports_check_mode=True)
 
 
 if __name__ == "__main__":

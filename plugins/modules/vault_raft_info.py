@@ -121,7 +121,7 @@ ARGSPEC = dict()
 
 
 def main():
-    run_info_module(read_raft_info, ARGSPEC)
+    run_info_module(read_raft_info, ARGSPEC, supports_check_mode=True)
 
 
 if __name__ == "__main__":

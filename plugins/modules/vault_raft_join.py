@@ -110,7 +110,8 @@ ARGSPEC = dict(
 
 def main():
     run_unauthenticated_module(RaftJoinResource, ARGSPEC,
-                               required_together=[("leader_client_cert_file", "leader_client_key_file")])
+                               required_together=[("leader_client_cert_file", "leader_client_key_file")],
+                               supports_check_mode=True)
 
 
 if __name__ == "__main__":

@@ -101,7 +101,7 @@ ARGSPEC = dict(
 
 
 def main():
-    run_resource_module(RaftPeerResource, ARGSPEC)
+    run_resource_module(RaftPeerResource, ARGSPEC, supports_check_mode=True)
 
 
 if __name__ == "__main__":

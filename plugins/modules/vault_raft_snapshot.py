@@ -128,7 +128,7 @@ ARGSPEC = dict(
 
 def main():
     run_resource_module(RaftSnapshotResource, ARGSPEC, mutually_exclusive=[("dest", "src")],
-                        required_one_of=[("dest", "src")])
+                        required_one_of=[("dest", "src")], supports_check_mode=True)
 
 
 if __name__ == "__main__":

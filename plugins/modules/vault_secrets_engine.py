@@ -230,7 +230,8 @@ from ansible_collections.citadel.secrets.plugins.module_utils._vault._mounts imp
 
 
 def main():
-    run_resource_module(SecretsEngineResource, SecretsEngineResource.argspec, **SecretsEngineResource.argspec_kwargs)
+    run_resource_module(SecretsEngineResource, SecretsEngineResource.argspec, **SecretsEngineResource.argspec_kwargs,
+                        supports_check_mode=True)
 
 
 if __name__ == "__main__":

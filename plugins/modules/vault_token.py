@@ -268,7 +268,8 @@ ARGSPEC = dict(
 
 
 def main():
-    run_resource_module(TokenResource, ARGSPEC, mutually_exclusive=[("accessor", "revoke_token")])
+    run_resource_module(TokenResource, ARGSPEC, mutually_exclusive=[("accessor", "revoke_token")],
+                        supports_check_mode=True)
 
 
 if __name__ == "__main__":

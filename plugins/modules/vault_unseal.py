@@ -137,7 +137,7 @@ ARGSPEC = dict(
 
 
 def main():
-    run_unauthenticated_module(UnsealResource, ARGSPEC)
+    run_unauthenticated_module(UnsealResource, ARGSPEC, supports_check_mode=True)
 
 
 if __name__ == "__main__":
