@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import glob
 import importlib
 import json
 import os
@@ -159,4 +160,11 @@ def run_target(openbao, collections_path, canaries, tmp_path_factory, request):
         assert not leaked, "secret values %s leaked into the output of %s (see %s)" % (leaked, target, log_path)
         return TargetRun(proc.returncode, proc.stdout, log_path)
 
-    return run
+    yield run
+    # targets that use gpg (PGP-encrypted unseal shares) leave a gpg-agent running per GNUPGHOME
+    for home in glob.glob(str(workdir / "*" / "gnupg")):
+        try:
+            subprocess.run(["gpgconf", "--homedir", home, "--kill", "gpg-agent"], check=False, capture_output=True,
+                           timeout=30)
+        except (OSError, subprocess.SubprocessError):
+            pass
