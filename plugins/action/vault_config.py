@@ -11,9 +11,7 @@ import importlib
 
 from ansible.plugins.action import ActionBase
 
-from ansible_collections.citadel.secrets.plugins.module_utils._vault._module import BACKEND
 from ansible_collections.citadel.secrets.plugins.plugin_utils._in_process import run_module_main, runs_in_process
-from ansible_collections.citadel.secrets.plugins.plugin_utils._vault_session import task_client
 
 COLLECTION = "citadel.secrets"
 
@@ -35,9 +33,8 @@ class ActionModule(ActionBase):
             COLLECTION, name.rpartition(".")[2])).main
         environment = {}
         self._compute_environment_string(raw_environment_out=environment)
-        # authenticated Vault modules log in once per task, for all its loop items (_vault_session.task_client)
         result.update(run_module_main(name, main, self._task.args, self._task.check_mode, self._task.diff,
-                                      environment, sessions={BACKEND: task_client}))
+                                      environment))
         return result
 
     def _module_name(self):

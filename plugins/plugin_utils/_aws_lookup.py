@@ -69,13 +69,7 @@ def _entry(session):
 
 def session_for(options):
     key = cache_key(options)
-    session = _SESSIONS.get(key)
-    entry = getattr(session, "cache_entry", None)
-    if session is not None and (entry is None or not _token_cache.needs_renewal(entry)):
-        return session
-    session = _resolve(options, key)
-    _SESSIONS[key] = session
-    return session
+    return _token_cache.reuse(_SESSIONS, key, lambda: _resolve(options, key))
 
 
 def _resolve(options, key):

@@ -48,8 +48,7 @@ class _Exit(BaseException):
 class InProcessModule(ModuleHelpers):
     """The part of ``AnsibleModule``'s interface that the collection's module code uses."""
 
-    def __init__(self, name, backend, argument_spec, args, check_mode=False, diff=False, sessions=None,
-                 **module_kwargs):
+    def __init__(self, name, backend, argument_spec, args, check_mode=False, diff=False, **module_kwargs):
         module_kwargs.pop("supports_check_mode", None)  # every module routed here supports it
         unknown = sorted(set(module_kwargs) - set(_VALIDATOR_KWARGS))
         if unknown:
@@ -57,7 +56,6 @@ class InProcessModule(ModuleHelpers):
         self._name = name
         self.backend = backend
         self._client = None
-        self._sessions = sessions or {}
         self.check_mode = bool(check_mode)
         self._diff = bool(diff)
         self._warnings = []
@@ -77,13 +75,6 @@ class InProcessModule(ModuleHelpers):
             if isinstance(validation.errors[0], UnsupportedError):
                 msg = "Unsupported parameters for (%s) module: %s" % (name, msg)
             self.fail_json(msg=msg)
-
-    def client(self):
-        """The backend's client; for a backend with a session (``sessions``), the run's shared one."""
-        if self._client is None:
-            connect = self._sessions.get(self.backend, self.backend.connect)
-            self._client = connect(self.params)
-        return self._client
 
     def warn(self, msg):
         self._warnings.append(msg)
@@ -134,15 +125,14 @@ def runs_in_process(task_vars, transport, become, async_val):
     return bool(wanted and transport == "local" and not become and not async_val)
 
 
-def run_module_main(name, main, args, check_mode, diff, environment, sessions=None):
+def run_module_main(name, main, args, check_mode, diff, environment):
     """Call a module's ``main()`` with ``new_module`` building an ``InProcessModule`` from the task's arguments;
     return the module's result. ``environment`` (the task's ``environment``) is in ``os.environ`` while it runs,
-    for the options' fallbacks. ``sessions`` maps a backend to the function that gives its client instead of
-    ``backend.connect``: for the Vault modules, one login per task for all its loop items (``_vault_session``)."""
+    for the options' fallbacks."""
     args = plain(args)
 
     def build(backend, argument_spec, **module_kwargs):
-        return InProcessModule(name, backend, argument_spec, args, check_mode, diff, sessions, **module_kwargs)
+        return InProcessModule(name, backend, argument_spec, args, check_mode, diff, **module_kwargs)
 
     with _environment(plain(environment or {})), module_factory(build):
         try:

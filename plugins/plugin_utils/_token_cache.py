@@ -34,8 +34,8 @@ import sys
 import tempfile
 import time
 
-#: renew once this fraction of the TTL is left
-RENEW_FRACTION = 1.0 / 3
+from ansible_collections.citadel.secrets.plugins.module_utils._client_cache import RENEW_FRACTION
+
 #: never hand out a token with less than this many seconds left
 MIN_REMAINING = 10
 
@@ -142,6 +142,17 @@ class TokenCache:
                 # -I -S: only the standard library, nothing from the environment or site-packages
                 [sys.executable, "-I", "-S", "-c", _JANITOR, str(self.run_pid), self.run_start, self.path],
                 stdin=devnull, stdout=devnull, stderr=devnull, close_fds=True, start_new_session=True)
+
+
+def reuse(store, key, resolve):
+    """What this worker keeps in ``store`` under ``key``, while the cache entry it carries (``cache_entry``) needs
+    no renewal; else ``resolve()``, kept there for the next call."""
+    found = store.get(key)
+    entry = getattr(found, "cache_entry", None)
+    if found is not None and (entry is None or not needs_renewal(entry)):
+        return found
+    found = store[key] = resolve()
+    return found
 
 
 def needs_renewal(entry, now=None):

@@ -1,43 +1,31 @@
 # -*- coding: utf-8 -*-
 # Copyright: citadel.secrets contributors
 # GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""Vault sessions in Ansible's workers.
+"""The Vault lookups' session: one login per credential set for the whole ``ansible-playbook`` run, shared by
+every task and every forked worker through ``_token_cache``, renewed, revoked when the run ends; and one client
+(with its kept-alive connections) per credential set in each worker.
 
-- ``session_client`` (the lookups): one login per credential set for the whole ``ansible-playbook`` run, shared
-  by every task and every forked worker through ``_token_cache``, renewed, revoked when the run ends.
-- ``task_client`` (modules running in the worker, ``_in_process.py``): one login per credential set and task,
-  for all of the task's loop items. A module process logs in once per task too; sharing the run's login instead
-  would let a task after a credential change (a rotated password, a destroyed secret ID) keep using the old
-  login, where a module would log in afresh.
-
-Both keep one client, with its kept-alive connections, per credential set in the worker."""
+Modules do not use it, on purpose: they log in once per task (``_connect.connect_reused``), so a task after a
+credential change (a rotated password, a destroyed secret ID) logs in afresh instead of reusing an earlier login.
+"""
 
 from __future__ import annotations
 
 import time
 
-from ansible_collections.citadel.secrets.plugins.module_utils import _client_cache
 from ansible_collections.citadel.secrets.plugins.module_utils._errors import CitadelError
-from ansible_collections.citadel.secrets.plugins.module_utils._vault import _auth, _connect, _connection
+from ansible_collections.citadel.secrets.plugins.module_utils._vault import _auth, _connect
 from ansible_collections.citadel.secrets.plugins.module_utils._vault._client import VaultClient
 from ansible_collections.citadel.secrets.plugins.plugin_utils import _token_cache
 
-#: option names shared with the modules (one definition: module_utils/_vault/_connection.py and _auth.py)
-SHARED_OPTIONS = tuple(_connection.ARGSPEC) + tuple(_auth.ARGSPEC)
+#: option names shared with the modules
+SHARED_OPTIONS = _connect.OPTION_NAMES
 #: methods whose token is the user's own: used as given, never cached or revoked
 _NO_LOGIN = ("token", "none")
 
 # Clients of this process by credential fingerprint (a worker reuses one for every term, task and loop item).
 _CLIENTS = {}
 _CACHE = []
-
-
-def fingerprint(options):
-    if (options.get("auth_method") or "token") != "token":
-        # a login method does not use the token option (which lookups also read from VAULT_TOKEN and modules do
-        # not): leave it out, so that lookups and modules with the same credentials share the login
-        options = dict(options, token=None)
-    return _client_cache.fingerprint(options, sorted(SHARED_OPTIONS))
 
 
 def _shared_cache():
@@ -70,30 +58,8 @@ def _renew(client, entry):
 def session_client(options):
     """The authenticated client for these connection and auth options (the shared option names; other keys are
     ignored): this worker's, while its token is good; else from the run's token cache; else a new login."""
-    key = fingerprint(options)
-    client = _CLIENTS.get(key)
-    entry = getattr(client, "cache_entry", None)
-    if client is not None and (entry is None or not _token_cache.needs_renewal(entry)):
-        return client
-    client = _login(options, key)
-    _CLIENTS[key] = client
-    return client
-
-
-# Module clients of this worker (a worker runs one task for one host), by fingerprint, with their expiry.
-_TASK_CLIENTS = {}
-
-
-def task_client(options):
-    """The authenticated client for a module of this task: logged in on first use, again once two thirds of the
-    token's TTL have passed (long loops)."""
-    key = fingerprint(options)
-    client, renew_at = _TASK_CLIENTS.get(key, (None, 0))
-    if client is None or (renew_at and time.time() >= renew_at):
-        client = _connect.connect(options)
-        ttl = int((getattr(client, "auth", None) or {}).get("lease_duration") or 0)
-        _TASK_CLIENTS[key] = (client, time.time() + ttl * (1 - _token_cache.RENEW_FRACTION) if ttl > 0 else 0)
-    return client
+    key = _connect.fingerprint(options)
+    return _token_cache.reuse(_CLIENTS, key, lambda: _login(options, key))
 
 
 def _login(options, key):

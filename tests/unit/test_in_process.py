@@ -121,16 +121,6 @@ def test_a_broad_except_in_module_code_does_not_swallow_the_exit():
     assert run({"name": "a"}, code=guarded)["changed"] is True
 
 
-def test_a_backend_with_a_session_gets_its_client_from_the_session():
-    def main():
-        module = new_module(BACKEND, SPEC)
-        module.exit_json(client=module.client())
-    sessions = {BACKEND: lambda params: "session for %s" % params["name"]}
-    result = run_module_main("citadel.secrets.test", main, {"name": "a"}, False, False, None, sessions=sessions)
-    assert result["client"] == "session for a"
-    assert run({"name": "a"})["client"] == "client"  # without one: backend.connect
-
-
 def test_only_local_tasks_without_become_or_async_run_in_process():
     assert runs_in_process({}, "local", False, 0)
     assert runs_in_process({"citadel_in_process": "yes"}, "local", None, None)

@@ -28,7 +28,7 @@ def common_argspec():
     return spec
 
 
-BACKEND = _module.Backend(common_argspec(), _connect.validate, _connect.connect)
+BACKEND = _module.Backend(common_argspec(), _connect.validate, _connect.connect_reused)
 
 
 def run_resource_module(resource_class, argument_spec, **module_kwargs):

@@ -1,10 +1,12 @@
-"""The run's Vault sessions are keyed by what a login depends on: lookups (which also read VAULT_TOKEN into
-``token``) and modules (which do not) with the same credentials share one login."""
+"""Logins are keyed by what a login depends on: lookups (which also read VAULT_TOKEN into ``token``) and modules
+(which do not) with the same credentials get the same key; a module task reuses its login for all its loop
+items and logs in again late in the token's TTL."""
 
 from __future__ import annotations
 
-from ansible_collections.citadel.secrets.plugins.plugin_utils import _vault_session
-from ansible_collections.citadel.secrets.plugins.plugin_utils._vault_session import fingerprint, task_client
+from ansible_collections.citadel.secrets.plugins.module_utils import _client_cache
+from ansible_collections.citadel.secrets.plugins.module_utils._vault import _connect
+from ansible_collections.citadel.secrets.plugins.module_utils._vault._connect import connect_reused, fingerprint
 
 APPROLE = {"url": "http://127.0.0.1:8200", "auth_method": "approle", "role_id": "r", "secret_id": "s"}
 
@@ -31,14 +33,14 @@ def test_a_task_logs_in_once_for_all_its_items_and_again_late_in_the_token_ttl(m
         def __init__(self, options):
             logins.append(options["secret_id"])
             self.auth = {"lease_duration": 300}
-    monkeypatch.setattr(_vault_session._connect, "connect", Client)
-    monkeypatch.setattr(_vault_session.time, "time", lambda: now[0])
-    monkeypatch.setattr(_vault_session, "_TASK_CLIENTS", {})
-    first = task_client(APPROLE)
-    assert task_client(APPROLE) is first and task_client(dict(APPROLE, token="x")) is first
-    assert task_client(dict(APPROLE, secret_id="other")) is not first
+    monkeypatch.setattr(_client_cache.time, "time", lambda: now[0])
+    monkeypatch.setattr(_connect, "_CLIENTS", _client_cache.ClientCache(_connect.OPTION_NAMES, Client,
+                                                                        lifetime=_connect._lifetime))
+    first = connect_reused(APPROLE)
+    assert connect_reused(APPROLE) is first and connect_reused(dict(APPROLE, token="x")) is first
+    assert connect_reused(dict(APPROLE, secret_id="other")) is not first
     now[0] += 199  # two thirds of 300 s not yet passed
-    assert task_client(APPROLE) is first
+    assert connect_reused(APPROLE) is first
     now[0] += 2
-    assert task_client(APPROLE) is not first
+    assert connect_reused(APPROLE) is not first
     assert logins == ["s", "other", "s"]
